@@ -1,0 +1,300 @@
+"""Procedural segmentation data: textured shapes on cluttered backgrounds, VOC layout.
+
+Every class pairs a shape with a texture, and colours are drawn from one distribution for
+all classes and the background, so colour alone separates nothing: a model has to learn
+shape and texture. Objects overlap (later ones occlude earlier ones), and class frequency
+is long-tailed: the last classes are both rare and small. Each image is rendered from its
+own seed ``(seed, split, index)``, so the data is identical for a given seed however it is
+generated (serially or in parallel).
+"""
+import json
+import os
+import os.path as osp
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Callable, Dict, Optional, Tuple
+
+import numpy as np
+from PIL import Image
+
+from mmnoisy.version import __version__
+
+IGNORE_INDEX = 255
+CLASSES = ('background', 'disc', 'square', 'triangle', 'ring', 'cross', 'ellipse', 'star',
+           'bar')
+PALETTE = ((0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128),
+           (0, 128, 128), (128, 128, 128), (64, 0, 0))
+# Probability that an object slot draws each foreground class (long tail), and the size
+# range of each class as a fraction of the shorter image side (rare classes are small too).
+CLASS_WEIGHTS = (0.24, 0.20, 0.16, 0.13, 0.10, 0.08, 0.05, 0.04)
+CLASS_SIZE = ((0.16, 0.30), (0.14, 0.26), (0.18, 0.32), (0.16, 0.28), (0.18, 0.30),
+              (0.16, 0.28), (0.12, 0.20), (0.12, 0.22))
+SPLIT_SEEDS = {'train': 0, 'val': 1}
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ShapesSpec:
+    """What is generated: changing any field changes the data."""
+    num_train: int = 1000
+    num_val: int = 200
+    seed: int = 0
+    min_size: int = 96
+    max_size: int = 160
+    max_objects: int = 4
+    format_version: int = FORMAT_VERSION
+
+
+# ---------------------------------------------------------------- shapes (boolean masks)
+# Each shape takes object-frame coordinates (u along the object's axis, v across it, both
+# in pixels from its centre) and its size r (pixels), and returns the inside mask.
+
+def _disc(u, v, r):
+    return u * u + v * v < r * r
+
+
+def _square(u, v, r):
+    return (np.abs(u) < 0.8 * r) & (np.abs(v) < 0.8 * r)
+
+
+def _triangle(u, v, r):
+    inside = np.ones(u.shape, bool)
+    for k in range(3):
+        angle = np.pi / 2 + k * 2 * np.pi / 3
+        inside &= u * np.cos(angle) + v * np.sin(angle) < 0.5 * r
+    return inside
+
+
+def _ring(u, v, r):
+    d2 = u * u + v * v
+    return (d2 < r * r) & (d2 > (0.55 * r)**2)
+
+
+def _cross(u, v, r):
+    arm = 0.3 * r
+    return ((np.abs(u) < r) & (np.abs(v) < arm)) | ((np.abs(u) < arm) & (np.abs(v) < r))
+
+
+def _ellipse(u, v, r):
+    return (u / r)**2 + (v / (0.4 * r))**2 < 1
+
+
+def _star(u, v, r):
+    radius = np.hypot(u, v)
+    return radius < r * (0.6 + 0.4 * np.cos(5 * np.arctan2(v, u)))
+
+
+def _bar(u, v, r):
+    return (np.abs(u) < 1.2 * r) & (np.abs(v) < max(1.5, 0.12 * r))
+
+
+SHAPES: Tuple[Callable, ...] = (_disc, _square, _triangle, _ring, _cross, _ellipse, _star,
+                                _bar)
+
+# ------------------------------------------------------------- textures (values in [0, 1])
+# Textures live in the object frame too, so they rotate with the object.
+
+
+def _stripes(u, v, period, rng):
+    return (np.sin(2 * np.pi * u / period) > 0).astype(np.float32)
+
+
+def _checker(u, v, period, rng):
+    return ((np.floor(u / period) + np.floor(v / period)) % 2).astype(np.float32)
+
+
+def _dots(u, v, period, rng):
+    du, dv = np.mod(u, period) - period / 2, np.mod(v, period) - period / 2
+    return (du * du + dv * dv < (0.3 * period)**2).astype(np.float32)
+
+
+def _grain(u, v, period, rng):
+    return rng.random(u.shape, dtype=np.float32)
+
+
+def _concentric(u, v, period, rng):
+    return (np.sin(2 * np.pi * np.hypot(u, v) / period) > 0).astype(np.float32)
+
+
+def _flat(u, v, period, rng):
+    return np.full(u.shape, 0.5, np.float32)
+
+
+def _grid(u, v, period, rng):
+    width = 0.25 * period
+    return ((np.mod(u, period) < width) | (np.mod(v, period) < width)).astype(np.float32)
+
+
+def _gradient(u, v, period, rng):
+    return np.clip(0.5 + u / (6 * period), 0, 1).astype(np.float32)
+
+
+TEXTURES: Tuple[Callable, ...] = (_stripes, _checker, _dots, _flat, _grid, _concentric,
+                                  _grain, _gradient)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+def _random_colour(rng: np.random.Generator) -> np.ndarray:
+    return rng.uniform(30, 225, size=3).astype(np.float32)
+
+
+def _background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
+    """Smooth colour blobs plus grain: clutter without any class's texture."""
+    coarse = rng.uniform(20, 235, size=(4, 4, 3)).astype(np.uint8)
+    smooth = np.asarray(Image.fromarray(coarse).resize((w, h), Image.BICUBIC), np.float32)
+    return smooth + rng.normal(0, 6, size=(h, w, 3)).astype(np.float32)
+
+
+def _paint_object(image, label, class_id, rng):
+    h, w = label.shape
+    short = min(h, w)
+    lo, hi = CLASS_SIZE[class_id - 1]
+    r = rng.uniform(lo, hi) * short
+    cy, cx = rng.uniform(0.1, 0.9) * h, rng.uniform(0.1, 0.9) * w
+    # Render only inside the object's bounding box (+ margin for rotation).
+    extent = int(np.ceil(1.3 * r)) + 2
+    y0, y1 = max(0, int(cy) - extent), min(h, int(cy) + extent)
+    x0, x1 = max(0, int(cx) - extent), min(w, int(cx) + extent)
+    if y1 <= y0 or x1 <= x0:
+        return
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    theta = rng.uniform(0, 2 * np.pi)
+    cos, sin = np.cos(theta), np.sin(theta)
+    u = (xx - cx) * cos + (yy - cy) * sin
+    v = -(xx - cx) * sin + (yy - cy) * cos
+    mask = SHAPES[class_id - 1](u, v, r)
+    if not mask.any():
+        return
+    period = rng.uniform(5.0, 9.0)
+    pattern = TEXTURES[class_id - 1](u, v, period, rng)
+    colour, accent = _random_colour(rng), _random_colour(rng)
+    texture = pattern[..., None] * colour + (1 - pattern[..., None]) * accent
+    image[y0:y1, x0:x1][mask] = texture[mask]
+    label[y0:y1, x0:x1][mask] = class_id
+
+
+def render_sample(seed: int, split: str, index: int, spec: ShapesSpec = ShapesSpec()):
+    """Render one image and its label map.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: uint8 RGB image (H, W, 3) and uint8 label (H, W).
+    """
+    rng = np.random.default_rng([seed, SPLIT_SEEDS[split], index])
+    h, w = rng.integers(spec.min_size, spec.max_size + 1, size=2)
+    image = _background(h, w, rng)
+    label = np.zeros((h, w), np.uint8)
+    num_objects = rng.integers(1, spec.max_objects + 1)
+    classes = rng.choice(len(SHAPES), size=num_objects, p=CLASS_WEIGHTS) + 1
+    for class_id in classes:
+        _paint_object(image, label, int(class_id), rng)
+    image += rng.normal(0, 4, size=image.shape).astype(np.float32)
+    return np.clip(image, 0, 255).astype(np.uint8), label
+
+
+def _palette_bytes():
+    flat = [c for colour in PALETTE for c in colour]
+    return flat + [224, 224, 192] * (256 - len(PALETTE))  # 255 ignore as in VOC
+
+
+def _write_sample(args):
+    root, split, index, spec = args
+    name = f'{split}_{index:05d}'
+    image, label = render_sample(spec.seed, split, index, spec)
+    Image.fromarray(image).save(osp.join(root, 'JPEGImages', name + '.jpg'), quality=95)
+    png = Image.fromarray(label, mode='P')
+    png.putpalette(_palette_bytes())
+    png.save(osp.join(root, 'SegmentationClass', name + '.png'))
+    return name, np.bincount(label.ravel(), minlength=len(CLASSES))[:len(CLASSES)]
+
+
+def _read_meta(root: str) -> Optional[dict]:
+    path = osp.join(root, 'meta.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def generate_shapes_dataset(root: str,
+                            spec: ShapesSpec = ShapesSpec(),
+                            workers: int = 0,
+                            overwrite: bool = False,
+                            progress: bool = True) -> Dict:
+    """Write the procedural dataset to ``root`` in VOC layout.
+
+    ``root/JPEGImages/*.jpg``, ``root/SegmentationClass/*.png`` (palette PNGs, 255 = ignore),
+    ``root/ImageSets/Segmentation/{train,val}.txt`` and ``root/meta.json`` (the spec and
+    per-class pixel counts). Generation is idempotent: a root that already holds the same spec
+    is left as it is. Files are written to a sibling temporary folder that is renamed into
+    place at the end, so an interrupted run never leaves a half-written dataset.
+
+    Args:
+        root (str): Output folder.
+        spec (ShapesSpec): What to generate.
+        workers (int): Processes to render with; 0 uses all cores.
+        overwrite (bool): Replace a root that holds data of another spec.
+        progress (bool): Show a progress bar.
+
+    Returns:
+        dict: The metadata written to ``meta.json``.
+    """
+    existing = _read_meta(root)
+    if existing is not None and existing.get('spec') == asdict(spec):
+        return existing
+    if osp.exists(root) and os.listdir(root) and not overwrite:
+        raise FileExistsError(
+            f'{root} already holds other data (meta.json spec differs or is missing); '
+            'choose another folder or pass overwrite=True (--overwrite).')
+    staging = root.rstrip('/') + '.partial'
+    shutil.rmtree(staging, ignore_errors=True)
+    for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
+        os.makedirs(osp.join(staging, sub))
+
+    jobs = [(staging, split, i, spec) for split, n in (('train', spec.num_train),
+                                                       ('val', spec.num_val))
+            for i in range(n)]
+    pixel_counts = {split: np.zeros(len(CLASSES), np.int64) for split in SPLIT_SEEDS}
+    names = {split: [] for split in SPLIT_SEEDS}
+    workers = workers or os.cpu_count() or 1
+    bar = _progress_bar(len(jobs)) if progress else None
+    with ProcessPoolExecutor(workers) if workers > 1 else _Serial() as pool:
+        for job, (name, counts) in zip(jobs, pool.map(_write_sample, jobs, chunksize=16)):
+            split = job[1]
+            names[split].append(name)
+            pixel_counts[split] += counts
+            if bar is not None:
+                bar.update()
+    for split, split_names in names.items():
+        with open(osp.join(staging, 'ImageSets/Segmentation', f'{split}.txt'), 'w') as f:
+            f.write('\n'.join(split_names) + '\n')
+    meta = dict(
+        generator='mmnoisy.datasets.shapes_generator', mmnoisy_version=__version__,
+        spec=asdict(spec), classes=list(CLASSES),
+        pixel_counts={k: v.tolist() for k, v in pixel_counts.items()})
+    with open(osp.join(staging, 'meta.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    if osp.exists(root):
+        shutil.rmtree(root)
+    os.rename(staging, root)
+    return meta
+
+
+class _Serial:
+    """Stands in for a process pool when rendering in this process."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    @staticmethod
+    def map(fn, jobs, chunksize=1):
+        return map(fn, jobs)
+
+
+def _progress_bar(total: int):
+    from mmengine.utils import ProgressBar
+    return ProgressBar(total)

@@ -1,0 +1,98 @@
+"""Labeled/unlabeled split lists, following the DST-CBC protocol exactly.
+
+The released ``generate_splits.py`` of DST-CBC seeds Python's ``random`` with 7777, then
+for each repeat ``k`` shuffles the *same* list again (shuffles are cumulative) and, for each
+divisor ``d``, takes the first ``n_lab = int(N / d)`` ids as labeled (one more when
+``n_lab % 8 == 1``, to avoid a batch of one for BN) and the rest as unlabeled. Smaller
+labeled sets are therefore prefixes of larger ones within a repeat. Files are named
+``{round(d)}_labeled_{k}.txt`` / ``{round(d)}_unlabeled_{k}.txt`` (the release renamed its
+``105.82`` and ``29.75`` files to 106 and 30), plus ``1_labeled_{k}`` and ``0_unlabeled_{k}``
+holding the whole shuffled list.
+"""
+import collections
+import os
+import os.path as osp
+import random
+from typing import Dict, List, Sequence, Tuple
+
+from .validation import InvalidDatasetError
+
+DST_CBC_SEED = 7777
+# VOC trainaug (10582 ids): 1/106 -> 100, 1/50 -> 211, 1/20 -> 530, 1/8 -> 1322, 1/4 -> 2645.
+VOC_DIVISORS = (2, 4, 8, 20, 50, 105.82)
+# Cityscapes train (2975 ids): 1/30 -> 100.
+CITYSCAPES_DIVISORS = (2, 4, 8, 20, 29.75)
+
+
+def read_ids(path: str) -> List[str]:
+    """Read a split list: one id per line, blank lines skipped."""
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def labeled_count(num_ids: int, divisor: float) -> int:
+    """``int(N / divisor)``, plus one when that leaves a remainder of 1 modulo 8."""
+    if divisor <= 0:
+        raise ValueError(f'split divisor must be > 0, got {divisor}')
+    count = int(num_ids / divisor)
+    return count + 1 if count % 8 == 1 else count
+
+
+def split_name(divisor: float) -> str:
+    return str(int(round(divisor)))
+
+
+def make_dst_cbc_splits(ids: Sequence[str],
+                        divisors: Sequence[float] = VOC_DIVISORS,
+                        num_repeats: int = 3,
+                        seed: int = DST_CBC_SEED) -> Dict[str, List[str]]:
+    """Split lists of the DST-CBC protocol, keyed by file stem (e.g. ``20_labeled_0``).
+
+    Args:
+        ids (Sequence[str]): The whole training set, in file order.
+        divisors (Sequence[float]): Labeled fraction ``1/d`` of each split.
+        num_repeats (int): Number of cumulative shuffles (released: 3).
+        seed (int): Seed of Python's ``random`` (released: 7777).
+    """
+    counts = collections.Counter(ids)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
+    if duplicates:
+        raise InvalidDatasetError(f'the id list repeats {len(duplicates)} id(s), e.g. '
+                                  f'{duplicates[:5]}; each id must appear once')
+    rng = random.Random(seed)
+    order = list(ids)
+    splits = {}
+    for k in range(num_repeats):
+        rng.shuffle(order)
+        for divisor in divisors:
+            n_lab = labeled_count(len(order), divisor)
+            splits[f'{split_name(divisor)}_labeled_{k}'] = order[:n_lab]
+            splits[f'{split_name(divisor)}_unlabeled_{k}'] = order[n_lab:]
+        splits[f'1_labeled_{k}'] = list(order)
+        splits[f'0_unlabeled_{k}'] = list(order)
+    return splits
+
+
+def write_splits(splits: Dict[str, List[str]], out_dir: str) -> List[str]:
+    """Write each list to ``out_dir/<name>.txt`` atomically; return the paths."""
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    for name, ids in splits.items():
+        path = osp.join(out_dir, f'{name}.txt')
+        tmp = path + '.tmp'
+        with open(tmp, 'w') as f:
+            f.write(''.join(f'{i}\n' for i in ids))
+        os.replace(tmp, path)
+        paths.append(path)
+    return paths
+
+
+def check_disjoint(labeled: Sequence[str], unlabeled: Sequence[str],
+                   names: Tuple[str, str] = ('labeled', 'unlabeled')) -> None:
+    """Refuse labeled and unlabeled lists that share ids."""
+    shared = sorted(set(labeled) & set(unlabeled))
+    if shared:
+        raise InvalidDatasetError(
+            f'{len(shared)} id(s) are in both the {names[0]} and the {names[1]} list, e.g. '
+            f'{shared[:5]}; an image is either labeled or unlabeled (regenerate the lists '
+            'with tools/make_splits.py)')
