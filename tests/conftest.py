@@ -41,3 +41,34 @@ def tiny_options(data_root, *extra):
     """--cfg-options pointing the tiny config's three dataloaders at ``data_root``."""
     return ['--cfg-options'] + [f'{split}_dataloader.dataset.data_root={data_root}'
                                 for split in ('train', 'val', 'test')] + list(extra)
+
+
+SEMI_CONFIG = 'tests/data/configs/tiny_dst_cbc.py'
+
+
+def semi_options(data_root, *extra, split='4'):
+    """--cfg-options pointing the tiny semi config at ``data_root`` and a 1/``split`` split."""
+    lab = f'ImageSets/Segmentation/{split}_labeled_0.txt'
+    unl = f'ImageSets/Segmentation/{split}_unlabeled_0.txt'
+    return tiny_options(
+        data_root,
+        f'train_cfg.semi_dataloader.dataset.datasets.0.data_root={data_root}',
+        f'train_cfg.semi_dataloader.dataset.datasets.1.data_root={data_root}',
+        f'train_cfg.unlabeled_dataloader.dataset.data_root={data_root}',
+        f'train_dataloader.dataset.ann_file={lab}',
+        f'train_cfg.semi_dataloader.dataset.datasets.0.ann_file={lab}',
+        f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
+        f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}', *extra)
+
+
+def logged_lrs(work_dir):
+    """{iteration: learning rate} from every run's scalars.json in ``work_dir``."""
+    import json
+    from glob import glob
+    lrs = {}
+    for path in sorted(glob(f'{work_dir}/*/vis_data/scalars.json')):
+        for line in open(path):
+            record = json.loads(line)
+            if 'lr' in record:
+                lrs[record['iter']] = record['lr']
+    return lrs

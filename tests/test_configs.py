@@ -24,6 +24,21 @@ def disable_pretrained(cfg):
     return cfg
 
 
+def lazy(dataset_cfg):
+    """Build without reading data (the real datasets are not on this machine)."""
+    dataset_cfg = dict(dataset_cfg, lazy_init=True)
+    if 'datasets' in dataset_cfg:
+        dataset_cfg['datasets'] = [lazy(d) for d in dataset_cfg['datasets']]
+    return dataset_cfg
+
+
+def dataset_cfgs(cfg):
+    """The datasets of the dataloaders, including those a train loop builds itself."""
+    loaders = [cfg[f'{split}_dataloader'] for split in ('train', 'val', 'test')]
+    loaders += [v for k, v in cfg.train_cfg.items() if k.endswith('_dataloader')]
+    return [loader.dataset.to_dict() for loader in loaders]
+
+
 def test_configs_found():
     assert any('demo' in p for p in CONFIGS)
 
@@ -34,9 +49,7 @@ def test_config_builds(path):
     init_default_scope(cfg.get('default_scope', 'mmnoisy'))
     model = MODELS.build(disable_pretrained(cfg.model.to_dict()))
     model.init_weights()
-    for split in ('train', 'val', 'test'):
-        dataset_cfg = cfg[f'{split}_dataloader'].dataset.to_dict()
-        dataset_cfg['lazy_init'] = True  # the real data is not on this machine
-        dataset = DATASETS.build(dataset_cfg)
-        assert dataset.metainfo['classes']
-        assert len(dataset.metainfo['classes']) == model.decode_head.num_classes
+    num_classes = getattr(model, 'segmentor', model).decode_head.num_classes
+    for dataset_cfg in dataset_cfgs(cfg):
+        dataset = DATASETS.build(lazy(dataset_cfg))
+        assert len(dataset.metainfo['classes']) == num_classes

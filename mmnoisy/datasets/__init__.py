@@ -1,4 +1,5 @@
 from .checked_dataset import CheckedSegDataset
+from .samplers import MultiSourceSampler
 from .shapes import ProceduralShapesDataset
 from .shapes_generator import ShapesSpec, generate_shapes_dataset, render_sample
 from .validation import InvalidDatasetError, check_labels
@@ -6,6 +7,6 @@ from .voc import CityscapesSplitDataset, PascalVOCSplitDataset
 
 __all__ = [
     'CheckedSegDataset', 'CityscapesSplitDataset', 'InvalidDatasetError',
-    'PascalVOCSplitDataset', 'ProceduralShapesDataset', 'ShapesSpec', 'check_labels',
-    'generate_shapes_dataset', 'render_sample'
+    'MultiSourceSampler', 'PascalVOCSplitDataset', 'ProceduralShapesDataset', 'ShapesSpec',
+    'check_labels', 'generate_shapes_dataset', 'render_sample'
 ]

@@ -1,5 +1,5 @@
 import os.path as osp
-from typing import List
+from typing import List, Optional
 
 from mmseg.datasets import BaseSegDataset
 
@@ -22,11 +22,16 @@ class CheckedSegDataset(BaseSegDataset):
     Args:
         check_labels (bool): Decode every label once at build time and check it.
             Default: True.
+        source (str, optional): Tag of every sample (``data_sample.source``, e.g.
+            'labeled', 'pseudo', 'unlabeled'): semi-supervised segmentors split batches by
+            it. Keep ``'source'`` in ``PackSegInputs.meta_keys``. Default: None (untagged).
         **kwargs: Passed to :class:`BaseSegDataset`.
     """
 
-    def __init__(self, *args, check_labels: bool = True, **kwargs):
+    def __init__(self, *args, check_labels: bool = True, source: Optional[str] = None,
+                 **kwargs):
         self.check_labels = check_labels
+        self.source = source
         super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -53,4 +58,7 @@ class CheckedSegDataset(BaseSegDataset):
             if self.check_labels:
                 check_labels(img_paths, seg_paths, len(self._metainfo['classes']),
                              self.reduce_zero_label)
+        if self.source is not None:
+            for info in data_list:
+                info['source'] = self.source
         return data_list

@@ -18,7 +18,9 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 from PIL import Image
 
+from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
+from .splits import make_dst_cbc_splits, write_splits
 
 IGNORE_INDEX = 255
 CLASSES = ('background', 'disc', 'square', 'triangle', 'ring', 'cross', 'ellipse', 'star',
@@ -31,7 +33,11 @@ CLASS_WEIGHTS = (0.24, 0.20, 0.16, 0.13, 0.10, 0.08, 0.05, 0.04)
 CLASS_SIZE = ((0.16, 0.30), (0.14, 0.26), (0.18, 0.32), (0.16, 0.28), (0.18, 0.30),
               (0.16, 0.28), (0.12, 0.20), (0.12, 0.22))
 SPLIT_SEEDS = {'train': 0, 'val': 1}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Semi-supervised split lists written with the data (DST-CBC protocol), and the size of the
+# `valtiny` model-selection list (the first val images).
+SPLIT_DIVISORS = (4, 8, 20)
+VALTINY_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -225,8 +231,9 @@ def generate_shapes_dataset(root: str,
     """Write the procedural dataset to ``root`` in VOC layout.
 
     ``root/JPEGImages/*.jpg``, ``root/SegmentationClass/*.png`` (palette PNGs, 255 = ignore),
-    ``root/ImageSets/Segmentation/{train,val}.txt`` and ``root/meta.json`` (the spec and
-    per-class pixel counts). Generation is idempotent: a root that already holds the same spec
+    ``root/ImageSets/Segmentation/{train,val,valtiny}.txt`` with the DST-CBC labeled /
+    unlabeled lists of the train set (``{4,8,20}_{labeled,unlabeled}_{0,1,2}.txt``), and
+    ``root/meta.json`` (the spec and per-class pixel counts). Generation is idempotent: a root that already holds the same spec
     is left as it is. Files are written to a sibling temporary folder that is renamed into
     place at the end, so an interrupted run never leaves a half-written dataset.
 
@@ -258,7 +265,7 @@ def generate_shapes_dataset(root: str,
     pixel_counts = {split: np.zeros(len(CLASSES), np.int64) for split in SPLIT_SEEDS}
     names = {split: [] for split in SPLIT_SEEDS}
     workers = workers or os.cpu_count() or 1
-    bar = _progress_bar(len(jobs)) if progress else None
+    bar = progress_bar(len(jobs), f'rendering {root}') if progress else None
     with ProcessPoolExecutor(workers) if workers > 1 else _Serial() as pool:
         for job, (name, counts) in zip(jobs, pool.map(_write_sample, jobs, chunksize=16)):
             split = job[1]
@@ -266,9 +273,9 @@ def generate_shapes_dataset(root: str,
             pixel_counts[split] += counts
             if bar is not None:
                 bar.update()
-    for split, split_names in names.items():
-        with open(osp.join(staging, 'ImageSets/Segmentation', f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(split_names) + '\n')
+    lists = dict(names, valtiny=names['val'][:VALTINY_SIZE])
+    lists.update(make_dst_cbc_splits(names['train'], SPLIT_DIVISORS))
+    write_splits(lists, osp.join(staging, 'ImageSets/Segmentation'))
     meta = dict(
         generator='mmnoisy.datasets.shapes_generator', mmnoisy_version=__version__,
         spec=asdict(spec), classes=list(CLASSES),
@@ -293,8 +300,3 @@ class _Serial:
     @staticmethod
     def map(fn, jobs, chunksize=1):
         return map(fn, jobs)
-
-
-def _progress_bar(total: int):
-    from mmengine.utils import ProgressBar
-    return ProgressBar(total)

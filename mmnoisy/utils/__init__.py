@@ -1,6 +1,6 @@
-from .compat import (install_mmcv_ext_placeholder, load_runner_checkpoint,
+from .compat import (install_mmcv_ext_placeholder, load_from_trusted_local,
                      trusted_checkpoint_loading)
 
 __all__ = [
-    'install_mmcv_ext_placeholder', 'load_runner_checkpoint', 'trusted_checkpoint_loading'
+    'install_mmcv_ext_placeholder', 'load_from_trusted_local', 'trusted_checkpoint_loading'
 ]

@@ -59,7 +59,7 @@ def install_mmcv_ext_placeholder() -> bool:
     return True
 
 
-def load_runner_checkpoint(filename: str, map_location=None) -> dict:
+def load_from_trusted_local(filename: str, map_location=None) -> dict:
     """Load a checkpoint that an mmengine runner wrote (optimizer, message hub, meta).
 
     Unpickling runs arbitrary code: never resume from a ``.pth`` of unknown origin.
@@ -75,7 +75,7 @@ def trusted_checkpoint_loading() -> Iterator[None]:
     """Within this context, local checkpoints load with ``weights_only=False``."""
     from mmengine.runner.checkpoint import CheckpointLoader
     previous = CheckpointLoader._schemes.get('')
-    CheckpointLoader._schemes[''] = load_runner_checkpoint
+    CheckpointLoader._schemes[''] = load_from_trusted_local
     try:
         yield
     finally:

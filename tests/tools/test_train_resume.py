@@ -1,23 +1,11 @@
 """tools/train.py end to end: train, checkpoint, resume where it stopped, test."""
-import json
 import os.path as osp
 from glob import glob
 
 import pytest
 import torch
 
-from conftest import TINY_CONFIG, run_tool, tiny_options
-
-
-def scalars(work_dir):
-    """{iter: lr} logged by the runner (all runs in this work dir)."""
-    lrs = {}
-    for path in sorted(glob(f'{work_dir}/*/vis_data/scalars.json')):
-        for line in open(path):
-            record = json.loads(line)
-            if 'lr' in record:
-                lrs[record['iter']] = record['lr']
-    return lrs
+from conftest import TINY_CONFIG, logged_lrs, run_tool, tiny_options
 
 
 @pytest.fixture(scope='module')
@@ -46,7 +34,7 @@ def test_resume_continues_iterations_and_lr(tmp_path, shapes_root, uninterrupted
     assert 'resumed epoch: 0, iter: 3' in proc.stdout + proc.stderr
     ckpt = torch.load(work_dir / 'iter_6.pth', weights_only=False)
     assert ckpt['meta']['iter'] == 6
-    resumed, full = scalars(work_dir), scalars(uninterrupted)
+    resumed, full = logged_lrs(work_dir), logged_lrs(uninterrupted)
     # The second run logged only iterations 4..6, on the same LR schedule.
     assert sorted(resumed) == [1, 2, 3, 4, 5, 6]
     for it in (4, 5, 6):

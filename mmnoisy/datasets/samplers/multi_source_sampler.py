@@ -1,0 +1,85 @@
+import itertools
+from typing import Iterator, List, Optional, Sequence
+
+import torch
+from mmengine.dataset import ConcatDataset
+from mmengine.dist import get_dist_info, sync_random_seed
+from torch.utils.data import Sampler
+
+from mmnoisy.registry import DATA_SAMPLERS
+
+
+@DATA_SAMPLERS.register_module()
+class MultiSourceSampler(Sampler):
+    """Infinite sampler whose every batch mixes the sources of a ConcatDataset at a ratio.
+
+    With ``batch_size=8, source_ratio=[4, 4]`` each batch holds 4 samples of the first
+    dataset and 4 of the second, on every rank (DST-CBC's 4 labelled + 4 pseudo-labelled).
+    Each source is an endless stream of reshuffled passes over its samples, and each rank
+    reads every ``world_size``-th index of that stream, so ranks see disjoint samples.
+    Sources of different sizes simply cycle at different rates.
+
+    Args:
+        dataset (ConcatDataset): The sources, in order.
+        batch_size (int): Samples per batch; must equal ``sum(source_ratio)`` and the
+            dataloader's batch size.
+        source_ratio (Sequence[int]): Samples of each source per batch.
+        shuffle (bool): Reshuffle each pass. Default: True.
+        seed (int, optional): Seed shared by all ranks (synced when None).
+    """
+
+    def __init__(self,
+                 dataset: ConcatDataset,
+                 batch_size: int,
+                 source_ratio: Sequence[int],
+                 shuffle: bool = True,
+                 seed: Optional[int] = None) -> None:
+        if not isinstance(dataset, ConcatDataset):
+            raise TypeError('MultiSourceSampler needs a ConcatDataset of the sources, got '
+                            f'{type(dataset).__name__}')
+        if len(source_ratio) != len(dataset.datasets):
+            raise ValueError(f'source_ratio {list(source_ratio)} has {len(source_ratio)} '
+                             f'entries for {len(dataset.datasets)} datasets')
+        if sum(source_ratio) != batch_size or min(source_ratio) < 0:
+            raise ValueError(f'source_ratio {list(source_ratio)} must be >= 0 and sum to '
+                             f'batch_size={batch_size}')
+        self.rank, self.world_size = get_dist_info()
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.source_ratio = list(source_ratio)
+        self.shuffle = shuffle
+        self.seed = sync_random_seed() if seed is None else seed
+        self.offsets = [0] + list(itertools.accumulate(len(d) for d in dataset.datasets))
+        for index, (ratio, source) in enumerate(zip(self.source_ratio, dataset.datasets)):
+            if ratio and len(source) == 0:
+                raise ValueError(f'source {index} of MultiSourceSampler is empty: check its '
+                                 'split list')
+
+    def _source_stream(self, source: int) -> Iterator[int]:
+        size = len(self.dataset.datasets[source])
+        generator = torch.Generator()
+        generator.manual_seed(self.seed + 7919 * source)
+        while True:
+            if self.shuffle:
+                order = torch.randperm(size, generator=generator)
+            else:
+                order = torch.arange(size)
+            yield from (self.offsets[source] + i for i in order.tolist())
+
+    def _rank_stream(self, source: int) -> Iterator[int]:
+        return itertools.islice(self._source_stream(source), self.rank, None,
+                                self.world_size)
+
+    def __iter__(self) -> Iterator[int]:
+        streams: List[Iterator[int]] = [
+            self._rank_stream(source) for source in range(len(self.source_ratio))
+        ]
+        while True:
+            for stream, count in zip(streams, self.source_ratio):
+                yield from itertools.islice(stream, count)
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Infinite sampler: passes are reshuffled internally."""

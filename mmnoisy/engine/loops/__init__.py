@@ -1,0 +1,3 @@
+from .self_training_loop import SelfTrainingLoop
+
+__all__ = ['SelfTrainingLoop']

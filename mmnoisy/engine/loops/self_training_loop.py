@@ -1,0 +1,265 @@
+"""Offline self-training in rounds, as one mmengine train loop (DST-CBC, Simple Baseline
+iterations, Zhu et al.): a supervised stage, then per round: load the best checkpoint so far
+-> pseudo-label the unlabeled set -> reset optimizer and LR schedule -> train on labelled +
+pseudo-labelled batches -> validate every ``val_interval`` iterations (the CheckpointHook's
+``save_best`` keeps the best across rounds)."""
+import copy
+import math
+import os
+import os.path as osp
+import shutil
+from typing import Dict, List, Optional, Sequence, Union
+
+from mmengine.dist import is_main_process
+from mmengine.model import is_model_wrapper
+from mmengine.runner import BaseLoop
+from torch.utils.data import DataLoader
+
+from mmnoisy.datasets.splits import check_disjoint, read_ids
+from mmnoisy.registry import LOOPS, TASK_UTILS
+
+STATE_KEY = 'self_training'
+
+
+def _iter_dataset_cfgs(dataset_cfg: dict):
+    """Every leaf dataset config of a (possibly concatenated) dataset config."""
+    if 'datasets' in dataset_cfg:
+        for sub in dataset_cfg['datasets']:
+            yield from _iter_dataset_cfgs(sub)
+    else:
+        yield dataset_cfg
+
+
+@LOOPS.register_module()
+class SelfTrainingLoop(BaseLoop):
+    """A supervised stage followed by self-training rounds.
+
+    Stage 0 trains ``sup_iters`` iterations on the runner's ``train_dataloader`` (labelled
+    images only; 0 skips it, e.g. when ``load_from`` holds the supervised model). Round r
+    (1-based) pseudo-labels ``unlabeled_dataloader`` into ``work_dir/round_r/pseudo`` with
+    ``pseudo_labeler`` at ``ratios[r-1]``, then trains on ``semi_dataloader``, whose datasets
+    with ``source='pseudo'`` read their labels from that folder. Every stage starts from a
+    fresh optimizer state and LR schedule (the config's ``param_scheduler``, spanning the
+    stage), and every round from the best checkpoint so far. The round state lives in the
+    message hub, hence in every checkpoint: ``--resume`` continues inside the round it
+    stopped in, without redoing finished rounds or their pseudo labels.
+
+    Args:
+        runner: The runner.
+        dataloader (DataLoader | dict): Labelled data of the supervised stage.
+        semi_dataloader (dict): Mixed labelled + pseudo-labelled data of the rounds
+            (a ``ConcatDataset`` with a ``MultiSourceSampler``).
+        unlabeled_dataloader (dict): Unlabelled images with a test pipeline, for
+            pseudo-labelling (its sampler must not shuffle or pad).
+        pseudo_labeler (dict): A :class:`mmnoisy.pseudo.PseudoLabeler` config.
+        ratios (Sequence[float]): Class-balanced ratio of each round, in (0, 1].
+        sup_iters (int): Iterations of the supervised stage.
+        round_epochs (float): Passes over the unlabelled set per round (one pass =
+            ``len(unlabeled) / unlabeled images per batch`` iterations). Default: 6.
+        round_iters (int, optional): Iterations per round, instead of ``round_epochs``.
+        num_rounds (int, optional): If given, must equal ``len(ratios)``.
+        val_interval (int): Validate every n iterations of a stage, and at its end.
+    """
+
+    def __init__(self,
+                 runner,
+                 dataloader: Union[DataLoader, Dict],
+                 semi_dataloader: Dict,
+                 unlabeled_dataloader: Dict,
+                 pseudo_labeler: Dict,
+                 ratios: Sequence[float],
+                 sup_iters: int,
+                 round_epochs: float = 6,
+                 round_iters: Optional[int] = None,
+                 num_rounds: Optional[int] = None,
+                 val_interval: int = 1000) -> None:
+        super().__init__(runner, dataloader)
+        self.ratios = [float(r) for r in ratios]
+        if not self.ratios:
+            raise ValueError('SelfTrainingLoop needs at least one round (ratios is empty)')
+        bad = [r for r in self.ratios if not 0 < r <= 1]
+        if bad:
+            raise ValueError(f'every ratio must be in (0, 1], got {bad} in {self.ratios}')
+        if num_rounds is not None and num_rounds != len(self.ratios):
+            raise ValueError(f'num_rounds={num_rounds} but {len(self.ratios)} ratios are '
+                             f'given ({self.ratios}); give one ratio per round')
+        self.semi_dataloader_cfg = copy.deepcopy(semi_dataloader)
+        if not any(d.get('source') == 'pseudo'
+                   for d in _iter_dataset_cfgs(self.semi_dataloader_cfg['dataset'])):
+            raise ValueError("semi_dataloader needs a dataset with source='pseudo' to read "
+                             'the pseudo labels')
+        self._check_disjoint_splits()
+        self.unlabeled_dataloader = runner.build_dataloader(unlabeled_dataloader,
+                                                            seed=runner.seed)
+        self.pseudo_labeler = TASK_UTILS.build(pseudo_labeler)
+        self.val_interval = val_interval
+        round_length = round_iters or self._iters_per_round(round_epochs)
+        self.stage_iters: List[int] = [sup_iters] + [round_length] * len(self.ratios)
+        self._max_iters = sum(self.stage_iters)
+        self._epoch = 0
+        self._iter = 0
+
+    def _check_disjoint_splits(self) -> None:
+        """Refuse an image listed both as labelled and as unlabelled."""
+        ids = {'labeled': [], 'pseudo': []}
+        for dataset in _iter_dataset_cfgs(self.semi_dataloader_cfg['dataset']):
+            source, ann_file = dataset.get('source'), dataset.get('ann_file')
+            if source in ids and ann_file:
+                path = osp.join(dataset.get('data_root') or '', ann_file)
+                if osp.isfile(path):
+                    ids[source] += read_ids(path)
+        check_disjoint(ids['labeled'], ids['pseudo'])
+
+    def _iters_per_round(self, epochs: float) -> int:
+        sampler = self.semi_dataloader_cfg['sampler']
+        datasets = list(_iter_dataset_cfgs(self.semi_dataloader_cfg['dataset']))
+        pseudo_share = sum(ratio for d, ratio in zip(datasets, sampler['source_ratio'])
+                           if d.get('source') == 'pseudo')
+        if not pseudo_share:
+            raise ValueError('the semi sampler draws no pseudo-labelled samples per batch')
+        return math.ceil(epochs * len(self.unlabeled_dataloader.dataset) / pseudo_share)
+
+    @property
+    def max_iters(self) -> int:
+        return self._max_iters
+
+    @property
+    def max_epochs(self) -> int:
+        return 1
+
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
+    @property
+    def iter(self) -> int:
+        return self._iter
+
+    # ------------------------------------------------------------------------ state
+    def _state(self) -> Dict:
+        hub = self.runner.message_hub
+        if hub.get_info(STATE_KEY) is None:
+            hub.update_info(STATE_KEY, dict(stage=0, started=False, stage_start=0,
+                                            pseudo_dir=None))
+        return hub.get_info(STATE_KEY)
+
+    def _save_state(self, **changes) -> None:
+        state = dict(self._state(), **changes)
+        self.runner.message_hub.update_info(STATE_KEY, state)
+
+    # ------------------------------------------------------------------------- run
+    def run(self):
+        self.runner.call_hook('before_train')
+        self.runner.call_hook('before_train_epoch')
+        while self._state()['stage'] < len(self.stage_iters):
+            self._run_stage(self._state()['stage'])
+        self.runner.call_hook('after_train_epoch')
+        self.runner.call_hook('after_train')
+        return self.runner.model
+
+    def _run_stage(self, stage: int) -> None:
+        state = self._state()
+        if self.stage_iters[stage] == 0:
+            self._save_state(stage=stage + 1, started=False)
+            return
+        if not state['started']:
+            self._begin_stage(stage)
+        state = self._state()
+        start, end = state['stage_start'], state['stage_start'] + self.stage_iters[stage]
+        loader = self.dataloader if stage == 0 else self._round_dataloader(
+            stage, state['pseudo_dir'])
+        self.runner.logger.info(
+            f'{self._stage_name(stage)}: iterations {self._iter + 1}-{end}'
+            + (f', pseudo labels in {state["pseudo_dir"]}' if stage else ''))
+        batches = iter(loader)
+        while self._iter < end:
+            self.runner.model.train()
+            self.run_iter(next(batches))
+            done = self._iter - start
+            if done % self.val_interval == 0 or self._iter == end:
+                self.runner.val_loop.run()
+        self._keep_stage_best(stage)
+        self._save_state(stage=stage + 1, started=False)
+
+    def _keep_stage_best(self, stage: int) -> None:
+        """Keep the best checkpoint as of this stage's end (``best_after_stage_k.pth``),
+        to score every round afterwards (the CheckpointHook keeps only the overall best)."""
+        best = self.runner.message_hub.get_info('best_ckpt')
+        if not (best and osp.isfile(best)) or not is_main_process():
+            return
+        kept = osp.join(self.runner.work_dir, f'best_after_stage_{stage}.pth')
+        if osp.exists(kept):
+            os.remove(kept)
+        try:
+            os.link(best, kept)  # no copy: the same file under a second name
+        except OSError:
+            shutil.copyfile(best, kept)
+
+    def run_iter(self, data_batch) -> None:
+        self.runner.call_hook('before_train_iter', batch_idx=self._iter,
+                              data_batch=data_batch)
+        outputs = self.runner.model.train_step(data_batch,
+                                               optim_wrapper=self.runner.optim_wrapper)
+        self.runner.call_hook('after_train_iter', batch_idx=self._iter,
+                              data_batch=data_batch, outputs=outputs)
+        self._iter += 1
+
+    def _stage_name(self, stage: int) -> str:
+        if stage == 0:
+            return 'supervised stage'
+        return f'self-training round {stage}/{len(self.ratios)} (ratio {self.ratios[stage - 1]})'
+
+    # -------------------------------------------------------------- stage start-up
+    def _begin_stage(self, stage: int) -> None:
+        pseudo_dir = None
+        if stage > 0:
+            self._load_best_checkpoint()
+            pseudo_dir = osp.join(self.runner.work_dir, f'round_{stage}', 'pseudo')
+            model = self.runner.model
+            model = model.module if is_model_wrapper(model) else model
+            summary = self.pseudo_labeler.run(model, self.unlabeled_dataloader, pseudo_dir,
+                                              ratio=self.ratios[stage - 1])
+            self._log_pseudo_labels(stage, summary)
+        self._reset_optimization(stage)
+        self._save_state(stage=stage, started=True, stage_start=self._iter,
+                         pseudo_dir=pseudo_dir)
+
+    def _load_best_checkpoint(self) -> None:
+        best = self.runner.message_hub.get_info('best_ckpt')
+        if best and osp.isfile(best):
+            self.runner.logger.info(f'loading the best checkpoint so far: {best}')
+            self.runner.load_checkpoint(best)
+        else:
+            self.runner.logger.warning('no best checkpoint recorded (add save_best to the '
+                                       'CheckpointHook); continuing from the current model')
+
+    def _reset_optimization(self, stage: int) -> None:
+        """Fresh optimizer state, initial LR, and the LR schedule spanning this stage."""
+        optimizer = self.runner.optim_wrapper.optimizer
+        optimizer.state.clear()
+        for group in optimizer.param_groups:
+            group['lr'] = group.get('initial_lr', group['lr'])
+        schedulers = copy.deepcopy(self.runner.cfg.get('param_scheduler') or [])
+        if isinstance(schedulers, dict):
+            schedulers = [schedulers]
+        for scheduler in schedulers:
+            scheduler['begin'] = 0
+            scheduler['end'] = self.stage_iters[stage]
+        self.runner.param_schedulers = self.runner.build_param_scheduler(schedulers)
+
+    def _round_dataloader(self, stage: int, pseudo_dir: str) -> DataLoader:
+        cfg = copy.deepcopy(self.semi_dataloader_cfg)
+        for dataset in _iter_dataset_cfgs(cfg['dataset']):
+            if dataset.get('source') == 'pseudo':
+                dataset.setdefault('data_prefix', {})['seg_map_path'] = pseudo_dir
+                dataset['seg_map_suffix'] = '.png'
+        cfg['sampler']['seed'] = (self.runner.seed or 0) + stage
+        return self.runner.build_dataloader(cfg, seed=self.runner.seed)
+
+    def _log_pseudo_labels(self, stage: int, summary: Dict) -> None:
+        text = (f'round {stage} pseudo labels: {summary["num_images"]} images, '
+                f'{100 * summary["coverage"]:.1f}% of pixels labelled')
+        if summary.get('miou') is not None:
+            text += f', mIoU vs ground truth {100 * summary["miou"]:.2f}'
+        self.runner.logger.info(text)
+        self.runner.message_hub.update_info(f'pseudo_round_{stage}', summary)

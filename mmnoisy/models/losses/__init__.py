@@ -1,0 +1,3 @@
+from .dynamic_self_training_loss import DynamicSelfTrainingLoss
+
+__all__ = ['DynamicSelfTrainingLoss']

@@ -1,0 +1,13 @@
+"""Offline pseudo-labelling: TTA inference, class-balanced thresholds, writers, reports."""
+from .labeler import PseudoLabeler
+from .report import PseudoLabelReport
+from .rules import RULES, label_by_argmax, label_by_max, label_by_ratio
+from .thresholds import ClassConfidenceStats
+from .tta import predict_probabilities
+from .writer import write_label_png
+
+__all__ = [
+    'ClassConfidenceStats', 'PseudoLabelReport', 'PseudoLabeler', 'RULES',
+    'label_by_argmax', 'label_by_max', 'label_by_ratio', 'predict_probabilities',
+    'write_label_png'
+]

@@ -1,0 +1,102 @@
+"""What a pseudo-labelling run produced: per-class coverage and, with ground truth,
+per-class precision and IoU of the pseudo labels, as JSON and markdown."""
+import json
+import os.path as osp
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine import dist
+from torch import Tensor
+
+from .rules import IGNORE_INDEX
+
+
+class PseudoLabelReport:
+    """Streams the statistics of pseudo labels (memory independent of the dataset size).
+
+    Args:
+        classes (Sequence[str]): Class names.
+    """
+
+    def __init__(self, classes: Sequence[str]):
+        self.classes = list(classes)
+        c = len(classes)
+        self.labelled = torch.zeros(c, dtype=torch.int64)  # pseudo pixels per class
+        self.total_pixels = torch.zeros((), dtype=torch.int64)
+        self.confusion = torch.zeros(c, c, dtype=torch.int64)  # [pseudo, truth]
+        self.has_truth = torch.zeros((), dtype=torch.int64)
+        self.num_images = torch.zeros((), dtype=torch.int64)
+
+    def update(self, pseudo: Tensor, truth: Optional[Tensor] = None) -> None:
+        c = len(self.classes)
+        pseudo = pseudo.reshape(-1).long().cpu()
+        kept = pseudo != IGNORE_INDEX
+        self.num_images += 1
+        self.total_pixels += pseudo.numel()
+        self.labelled += torch.bincount(pseudo[kept], minlength=c)
+        if truth is not None:
+            truth = truth.reshape(-1).long().cpu()
+            both = kept & (truth != IGNORE_INDEX) & (truth < c)
+            self.confusion += torch.bincount(pseudo[both] * c + truth[both],
+                                             minlength=c * c).view(c, c)
+            self.has_truth += 1
+
+    def sync(self) -> None:
+        if dist.get_world_size() > 1:
+            for tensor in (self.labelled, self.total_pixels, self.confusion, self.has_truth,
+                           self.num_images):
+                dist.all_reduce(tensor, op='sum')
+
+    def summary(self, thresholds: Optional[Tensor] = None, ratio: Optional[float] = None
+                ) -> Dict:
+        total = max(int(self.total_pixels), 1)
+        rows = []
+        for c, name in enumerate(self.classes):
+            row = dict(cls=name, coverage=float(self.labelled[c]) / total)
+            if thresholds is not None:
+                t = float(thresholds[c])
+                row['threshold'] = None if np.isnan(t) else t
+            if self.has_truth > 0:
+                tp = float(self.confusion[c, c])
+                predicted = float(self.confusion[c].sum())
+                actual = float(self.confusion[:, c].sum())
+                row['precision'] = tp / predicted if predicted else None
+                union = predicted + actual - tp
+                row['iou'] = tp / union if union else None
+            rows.append(row)
+        result = dict(num_images=int(self.num_images), ratio=ratio,
+                      coverage=float(self.labelled.sum()) / total, classes=rows)
+        if self.has_truth > 0:
+            ious = [r['iou'] for r in rows if r['iou'] is not None]
+            result['miou'] = float(np.mean(ious)) if ious else None
+            kept = float(self.confusion.sum())
+            result['pixel_accuracy'] = float(self.confusion.diag().sum()) / kept if kept else None
+        return result
+
+    @staticmethod
+    def write(summary: Dict, out_dir: str) -> None:
+        with open(osp.join(out_dir, 'report.json'), 'w') as f:
+            json.dump(summary, f, indent=1)
+        with open(osp.join(out_dir, 'report.md'), 'w') as f:
+            f.write(to_markdown(summary))
+
+
+def _fmt(value, pct=True):
+    if value is None:
+        return '-'
+    return f'{100 * value:.2f}' if pct else f'{value:.4f}'
+
+
+def to_markdown(summary: Dict) -> str:
+    lines = [f"# Pseudo labels: {summary['num_images']} images, ratio {summary['ratio']}", '',
+             f"Labelled pixels: {_fmt(summary['coverage'])}%" +
+             (f"; mIoU vs ground truth: {_fmt(summary.get('miou'))}"
+              if 'miou' in summary else ''), '',
+             '| class | threshold | coverage % | precision % | IoU % |',
+             '| --- | --- | --- | --- | --- |']
+    for row in summary['classes']:
+        lines.append(f"| {row['cls']} | {_fmt(row.get('threshold'), pct=False)} | "
+                     f"{_fmt(row['coverage'])} | {_fmt(row.get('precision'))} | "
+                     f"{_fmt(row.get('iou'))} |")
+    return '\n'.join(lines) + '\n'

@@ -1,0 +1,93 @@
+"""SelfTrainingLoop end to end through tools/train.py: stages, rounds, resume mid-round."""
+import json
+import os.path as osp
+from glob import glob
+
+import pytest
+import torch
+
+from conftest import REPO, SEMI_CONFIG, logged_lrs, run_tool, semi_options
+
+# tiny_dst_cbc: supervised iterations 1-4, round 1 (ratio 0.5) 5-7, round 2 (ratio 1.0) 8-10
+TOTAL_ITERS = 10
+
+
+def train(work_dir, data_root, *extra, config=SEMI_CONFIG, check=True, resume=False):
+    args = ['tools/train.py', config, '--work-dir', str(work_dir)]
+    if resume:
+        args.append('--resume')
+    env = dict(PYTHONPATH=f'{REPO}:{REPO}/tests/data')
+    return run_tool(*args, *semi_options(data_root, *extra), env=env, check=check)
+
+
+@pytest.fixture(scope='module')
+def full_run(tmp_path_factory, shapes_root):
+    work_dir = tmp_path_factory.mktemp('st_full')
+    proc = train(work_dir, shapes_root)
+    return work_dir, proc.stdout + proc.stderr
+
+
+def test_rounds_pseudo_label_and_keep_the_best(full_run):
+    work_dir, log = full_run
+    assert torch.load(f'{work_dir}/iter_{TOTAL_ITERS}.pth',
+                      weights_only=False)['meta']['iter'] == TOTAL_ITERS
+    for stage in range(3):
+        assert osp.isfile(f'{work_dir}/best_after_stage_{stage}.pth')
+    for r, ratio in ((1, 0.5), (2, 1.0)):
+        pseudo = f'{work_dir}/round_{r}/pseudo'
+        assert len(glob(f'{pseudo}/*.png')) == 30  # the 1/4 split's unlabelled images
+        report = json.load(open(f'{pseudo}/report.json'))
+        assert report['ratio'] == ratio
+    assert json.load(open(f'{work_dir}/round_2/pseudo/report.json'))['coverage'] == 1.0
+    assert 'loading the best checkpoint so far' in log
+    assert 'unsup_loss_dst' in log and 'sup_loss_dst' in log
+
+
+def test_each_stage_restarts_the_lr_schedule(full_run):
+    lrs = logged_lrs(full_run[0])
+    # PolyLR restarts at the base LR at the first iteration of every stage.
+    assert lrs[1] == pytest.approx(lrs[5]) == pytest.approx(lrs[8]) == pytest.approx(0.05)
+    assert lrs[4] < lrs[1] and lrs[7] < lrs[5]
+
+
+def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run):
+    config = tmp_path / 'stop.py'
+    config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
+                      "custom_imports = dict(imports=['stop_at_iter_hook'])\n"
+                      "custom_hooks = [dict(type='StopAtIterHook', stop_iter=8)]\n")
+    work_dir = tmp_path / 'work'
+    proc = train(work_dir, shapes_root, config=str(config), check=False)
+    assert proc.returncode == 3  # killed after iteration 8, the first of round 2
+    labels_round_1 = {p: osp.getmtime(p) for p in glob(f'{work_dir}/round_1/pseudo/*.png')}
+    assert labels_round_1 and glob(f'{work_dir}/round_2/pseudo/*.png')
+    proc = train(work_dir, shapes_root, resume=True)
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 0, iter: 8' in log
+    assert 'self-training round 2/2 (ratio 1.0): iterations 9-10' in log
+    assert 'supervised stage' not in log and 'round 1 pseudo labels' not in log
+    assert 'pseudo labels: labelling pass' not in log  # round 2's labels are reused
+    assert {p: osp.getmtime(p) for p in labels_round_1} == labels_round_1
+    assert torch.load(f'{work_dir}/iter_{TOTAL_ITERS}.pth',
+                      weights_only=False)['meta']['iter'] == TOTAL_ITERS
+    resumed, full = logged_lrs(work_dir), logged_lrs(full_run[0])
+    for it in (9, 10):
+        assert resumed[it] == pytest.approx(full[it])
+
+
+@pytest.mark.parametrize('option, message', [
+    ('train_cfg.ratios=[0.2,1.5]', r'every ratio must be in \(0, 1\]'),
+    ('train_cfg.num_rounds=3', 'num_rounds=3 but 2 ratios'),
+])
+def test_bad_round_settings_fail_clearly(tmp_path, shapes_root, option, message):
+    proc = train(tmp_path / 'work', shapes_root, option, check=False)
+    assert proc.returncode != 0
+    assert pytest.importorskip('re').search(message, proc.stderr), proc.stderr[-2000:]
+
+
+def test_overlapping_labelled_and_unlabelled_lists_are_refused(tmp_path, shapes_root):
+    # 4_labeled_0 lists images that 8_unlabeled_0 lists too (the 1/8 set is a prefix).
+    proc = train(tmp_path / 'work', shapes_root,
+                 'train_cfg.semi_dataloader.dataset.datasets.1.ann_file='
+                 'ImageSets/Segmentation/8_unlabeled_0.txt', check=False)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    assert 'in both the labeled and the unlabeled list' in proc.stderr

@@ -1,0 +1,101 @@
+import pytest
+import torch
+from mmengine.config import ConfigDict
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from mmnoisy.models.losses import DynamicSelfTrainingLoss
+from mmnoisy.registry import MODELS
+
+SEGMENTOR = dict(
+    type='EncoderDecoder',
+    data_preprocessor=dict(type='SegDataPreProcessor', size=(32, 32)),
+    backbone=dict(type='ResNetV1c', depth=18, base_channels=8, stem_channels=8,
+                  out_indices=(3, ), strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4)),
+    decode_head=dict(type='DeepLabV2Head', in_channels=64, num_classes=4),
+    test_cfg=ConfigDict(mode='whole'))  # mmseg reads test_cfg.mode
+
+
+def build(**kwargs):
+    init_default_scope('mmnoisy')
+    torch.manual_seed(0)
+    return MODELS.build(dict(type='SemiSupervisedSegmentor', segmentor=SEGMENTOR, **kwargs))
+
+
+def batch(sources):
+    torch.manual_seed(1)
+    samples = []
+    for source in sources:
+        sample = SegDataSample(metainfo=dict(source=source, img_shape=(32, 32),
+                                             ori_shape=(32, 32), pad_shape=(32, 32)))
+        label = torch.randint(0, 4, (1, 32, 32))
+        label[:, :4] = 255
+        sample.gt_sem_seg = PixelData(data=label)
+        samples.append(sample)
+    return torch.randn(len(sources), 3, 32, 32), samples
+
+
+def test_whole_batch_normalisation_equals_the_dst_cbc_loss():
+    model = build(sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),
+                  unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=9),
+                  normalization='whole_batch')
+    inputs, samples = batch(['labeled', 'pseudo', 'labeled', 'pseudo'])
+    samples[1].gt_sem_seg.data[:, 10:] = 255  # sources with different valid pixel counts
+    losses = model.loss(inputs, samples)
+    assert set(losses) >= {'sup_loss_dst', 'unsup_loss_dst', 'sup_acc_seg',
+                           'unsup_valid_ratio'}
+    logits = torch.nn.functional.interpolate(
+        model.segmentor.decode_head(model.segmentor.extract_feat(inputs)), size=(32, 32),
+        mode='bilinear')
+    labels = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    expected = DynamicSelfTrainingLoss(gamma=9)(
+        logits, labels, is_pseudo=torch.tensor([False, True, False, True]))
+    total = losses['sup_loss_dst'] + losses['unsup_loss_dst']
+    assert total.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_per_source_means_and_weights():
+    model = build(unsup_weight=0.5)
+    inputs, samples = batch(['labeled', 'pseudo'])
+    losses = model.loss(inputs, samples)
+    logits = torch.nn.functional.interpolate(
+        model.segmentor.decode_head(model.segmentor.extract_feat(inputs)), size=(32, 32),
+        mode='bilinear')
+    labels = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    ce = torch.nn.functional.cross_entropy
+    assert losses['sup_loss_ce'].item() == pytest.approx(
+        ce(logits[:1], labels[:1], ignore_index=255).item(), rel=1e-5)
+    assert losses['unsup_loss_ce'].item() == pytest.approx(
+        0.5 * ce(logits[1:], labels[1:], ignore_index=255).item(), rel=1e-5)
+
+
+def test_untagged_samples_are_labelled_and_missing_sources_skipped():
+    model = build()
+    inputs, samples = batch(['labeled', 'labeled'])
+    for s in samples:
+        s.set_metainfo(dict(source=None))
+    losses = model.loss(inputs, samples)
+    assert 'sup_loss_ce' in losses and 'unsup_loss_ce' not in losses
+
+
+def test_plain_checkpoint_loads_and_prediction_is_the_wrapped_models():
+    model = build()
+    init_default_scope('mmnoisy')
+    plain = MODELS.build(SEGMENTOR)
+    missing = model.load_state_dict(plain.state_dict(), strict=True)
+    assert not missing.missing_keys and not missing.unexpected_keys
+    model.eval()
+    plain.eval()
+    inputs, samples = batch(['labeled'])
+    a = model.predict(inputs, samples)[0].seg_logits.data
+    inputs, samples = batch(['labeled'])
+    b = plain.predict(inputs, samples)[0].seg_logits.data
+    torch.testing.assert_close(a, b)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='normalization'):
+        build(normalization='pixels')
+    with pytest.raises(ValueError, match='both supervised and unsupervised'):
+        build(sup_sources=('labeled', 'pseudo'))
