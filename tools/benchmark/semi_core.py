@@ -84,7 +84,7 @@ def thresholds_streaming(images, queue):
         stats.update(*synthetic_image(i))
     t = stats.thresholds(0.2)
     queue.put((time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               t))
+               t.tolist()))
 
 
 def thresholds_sort_all(images, queue):
@@ -100,7 +100,7 @@ def thresholds_sort_all(images, queue):
         values = probs[preds == c].sort().values
         t[c] = values[-int(len(values) * 0.2) - 1]
     queue.put((time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               t))
+               t.tolist()))
 
 
 def generation_only(images, queue):
@@ -134,7 +134,7 @@ def bench_thresholds(images):
     print(f'  -> {sort_net / stream_net:.1f}x faster, '
           f'{(sort_rss - gen_rss) / max(stream_rss - gen_rss, 1):.0f}x less memory above the '
           f'baseline process ({gen_rss / 1024:.0f} MiB); max threshold difference '
-          f'{(t_stream - t_sort).abs().max():.4f} (bin width 0.001)')
+          f'{(torch.tensor(t_stream) - torch.tensor(t_sort)).abs().max():.4f} (bin width 0.001)')
 
 
 def main():
