@@ -9,3 +9,4 @@ __all__ = [
     'PascalVOCSplitDataset', 'ProceduralShapesDataset', 'ShapesSpec', 'check_labels',
     'generate_shapes_dataset', 'render_sample'
 ]
+from . import noise  # noqa: E402,F401  label-noise synthesis (tools/synth_noise.py)
