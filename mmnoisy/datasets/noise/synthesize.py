@@ -4,9 +4,7 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
-import numpy as np
-from PIL import Image
-
+from ..label_io import read_label, write_label
 from .label_noise import (IGNORE_INDEX, NoiseReport, NoiseSpec, corrupt_label,
                           image_rng)
 
@@ -27,18 +25,6 @@ def list_label_ids(label_dir: str, suffix: str = '.png',
                 rel = osp.relpath(osp.join(root, name), label_dir)
                 ids.append(rel[:-len(suffix)])
     return sorted(ids)
-
-
-def _write_like(label: np.ndarray, source: Image.Image, path: str) -> None:
-    """Write ``label`` as PNG keeping the source's palette; atomically."""
-    out = Image.fromarray(label.astype(np.uint8))
-    if source.mode == 'P':
-        out = out.convert('P')
-        out.putpalette(source.getpalette())
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}.png'
-    out.save(tmp)
-    os.replace(tmp, path)
 
 
 def synthesize_noisy_labels(label_dir: str,
@@ -78,14 +64,11 @@ def synthesize_noisy_labels(label_dir: str,
     report = NoiseReport(num_classes, ignore_index)
     for index, sample_id in enumerate(ids):
         path = osp.join(label_dir, sample_id + suffix)
-        source = Image.open(path)
-        clean = np.array(source)
-        if clean.ndim != 2:
-            raise ValueError(f'{path} is not a single-channel label map ({clean.shape})')
+        clean, palette = read_label(path)
         noisy, counts = corrupt_label(clean, spec, image_rng(seed, index), num_classes,
                                       ignore_index)
         report.update(clean, noisy, counts)
-        _write_like(noisy, source, osp.join(out_dir, sample_id + suffix))
+        write_label(osp.join(out_dir, sample_id + suffix), noisy, palette)
     result = report.to_dict(tuple(class_names) if class_names else None, spec, seed)
     with open(osp.join(out_dir, REPORT_NAME), 'w') as f:
         json.dump(result, f, indent=2)

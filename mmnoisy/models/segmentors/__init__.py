@@ -1,0 +1,3 @@
+from .adele_segmentor import ADELESegmentor
+
+__all__ = ['ADELESegmentor']
