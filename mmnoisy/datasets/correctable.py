@@ -54,8 +54,9 @@ class CorrectableLabelDataset:
         return len(self.dataset)
 
     def label_name(self, info: dict) -> str:
-        """The name of a sample's label inside a label folder."""
-        return osp.relpath(info['seg_map_path'], self.dataset.data_prefix['seg_map_path'])
+        """The name of a sample's label inside a label folder (from its original path)."""
+        path = info.get('noisy_seg_map_path', info['seg_map_path'])
+        return osp.relpath(path, self.dataset.data_prefix['seg_map_path'])
 
     def set_label_set(self, label_dir: Optional[str], names: Iterable[str] = ()) -> None:
         """Read the labels ``names`` from ``label_dir`` from now on (None: the originals)."""
@@ -64,7 +65,7 @@ class CorrectableLabelDataset:
 
     def get_data_info(self, idx: int) -> dict:
         info = self.dataset.get_data_info(idx)
-        name = self.label_name(info)
+        name = self.label_name(info)  # before any path is replaced
         info['noisy_seg_map_path'] = info['seg_map_path']
         if name in self.corrected:
             info['seg_map_path'] = osp.join(self.label_dir, name)

@@ -103,7 +103,7 @@ def test_hook_state_round_trip():
     hook.triggered, hook.start_epochs = {1: 3}, {1: 3}
     hook.label_set, hook.corrected = 'adele_labels/epoch_3', ['a.png']
     checkpoint = {}
-    hook.after_save_checkpoint(None, checkpoint)
+    hook.before_save_checkpoint(None, checkpoint)
     restored = AdaptiveLabelCorrectionHook()
     restored.after_load_checkpoint(None, checkpoint)
     assert restored.state_dict() == hook.state_dict()

@@ -369,7 +369,7 @@ class AdaptiveLabelCorrectionHook(Hook):
                     start_epochs=self.start_epochs, label_set=self.label_set,
                     corrected=self.corrected, timings=self.timings)
 
-    def after_save_checkpoint(self, runner, checkpoint: dict) -> None:
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['adele'] = self.state_dict()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
