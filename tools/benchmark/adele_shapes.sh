@@ -20,7 +20,8 @@ OPTS="train_cfg.max_epochs=8 train_cfg.val_interval=8 custom_hooks.0.interval=4
   train_dataloader.dataset.dataset.ann_file=$(pwd)/$OUT/train128.txt
   val_dataloader.dataset.ann_file=$(pwd)/$OUT/val100.txt
   test_dataloader.dataset.ann_file=$(pwd)/$OUT/val100.txt
-  param_scheduler.1.end=8 default_hooks.checkpoint.max_keep_ckpts=1"
+  param_scheduler.1.end=8 default_hooks.checkpoint.max_keep_ckpts=1
+  default_hooks.logger.interval=8"
 for seed in $SEEDS; do
   for method in baseline adele; do
     cfg=configs/adele/deeplabv2_r18-d8_${method}_shapes-moderate.py
