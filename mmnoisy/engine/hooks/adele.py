@@ -13,6 +13,7 @@ import shutil
 import time
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import mmcv
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -279,16 +280,18 @@ class AdaptiveLabelCorrectionHook(Hook):
         stats = self._model(runner).train_iou
         if dist.get_world_size() > 1:
             stats.all_reduce()
+        recorded = {}
         for name in self.curves:
             iou = stats.iou(name)
             if iou is not None:
-                self.curves[name].append([float(v) for v in iou])
+                recorded[name] = [float(v) for v in iou]
+                self.curves[name].append(recorded[name])
         stats.reset()
-        if self.curves['el'] and self.curves['el'][-1:] and self.curves['m']:
+        if 'el' in recorded:
             names = runner.train_loop.dataloader.dataset.metainfo['classes']
-            el, m = self.curves['el'][-1], self.curves['m'][-1]
-            print_log('ADELE IoU_el/IoU_m: ' + ', '.join(
-                f'{n} {100 * e:.1f}/{100 * v:.1f}' for n, e, v in zip(names[1:], el[1:], m[1:])),
+            print_log('ADELE IoU_el/IoU_m (%): ' + ', '.join(
+                f'{n} {100 * e:.1f}/{100 * m:.1f}'
+                for n, e, m in zip(names[1:], recorded['el'][1:], recorded['m'][1:])),
                 logger='current')
 
     def after_train_epoch(self, runner) -> None:
@@ -314,7 +317,6 @@ class AdaptiveLabelCorrectionHook(Hook):
 
     # ------------------------------------------------------------------ correction
     def _correct(self, runner, epoch: int, update_classes: List[int]) -> None:
-        import mmcv
         dataset = self._dataset(runner)
         model = self._model(runner)
         rank, world_size = dist.get_dist_info()
