@@ -67,16 +67,6 @@ def test_correction_and_resume(noisy_root, tmp_path):
     assert [t['epoch'] for t in resumed['timings']] == [1, 2]
 
 
-def test_baseline_records_without_correcting(noisy_root, tmp_path):
-    work_dir = str(tmp_path / 'baseline')
-    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *options(
-        noisy_root, 'model.consistency=None', 'custom_hooks.0.correct=False',
-        'train_cfg.max_epochs=1'))
-    state = read_curves(work_dir)
-    assert len(state['curves']['noisy']) == 5 and not osp.exists(
-        osp.join(work_dir, 'adele_labels'))
-
-
 def test_hook_refuses_plain_segmentor():
     from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
     with pytest.raises(TypeError, match='ADELESegmentor'):
