@@ -56,7 +56,7 @@ def plot(states, out):
     fig.savefig(out, dpi=80)
 
 
-def time_passes(root, work_dir):
+def time_passes(work_dir):
     """Seconds of one single-scale inference epoch and of one correction pass."""
     import mmcv
     import torch
@@ -70,8 +70,9 @@ def time_passes(root, work_dir):
     cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
     init_default_scope('mmnoisy')
     model = MODELS.build(cfg.model)
-    model.load_state_dict(load_runner_checkpoint(
-        osp.join(work_dir, 'epoch_8.pth'))['state_dict'])
+    last = max(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
+               key=lambda p: int(re.search(r'epoch_(\d+)', p).group(1)))
+    model.load_state_dict(load_runner_checkpoint(last)['state_dict'])
     model.eval()
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     torch.set_num_threads(1)
@@ -126,7 +127,7 @@ def main():
         plot(states, osp.join(args.out, 'curves.png'))
     if args.timing:
         root = osp.join(args.out, 'adele_seed0')
-        print(json.dumps(time_passes(None, root)))
+        print(json.dumps(time_passes(root)))
 
 
 if __name__ == '__main__':
