@@ -7,7 +7,8 @@
 # Reproduces no paper number (the paper has no such data); it shows the mechanism: per-class
 # triggers, corrected labels in work_dirs/.../adele_labels/, IoU_el/IoU_m curves in
 # adele_curves/*.png. Measured results (3 seeds, shortened schedule) and times: docs/adele.md.
-# This full schedule (1000 images, 12 epochs, 3 forwards per step) takes ~1 h on 2 CPU cores.
+# This full schedule (1000 images, 12 epochs, 3 forwards per step) takes ~1.5-2 h on 2 CPU
+# cores (extrapolated from the benchmark's measured epoch and correction times).
 _base_ = [
     '../_base_/models/deeplabv2_r18-d8.py', '../_base_/datasets/shapes.py',
     '../_base_/default_runtime.py'
