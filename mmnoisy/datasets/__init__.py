@@ -10,3 +10,6 @@ __all__ = [
     'MultiSourceSampler', 'PascalVOCSplitDataset', 'ProceduralShapesDataset', 'ShapesSpec',
     'check_labels', 'generate_shapes_dataset', 'render_sample'
 ]
+from . import noise  # noqa: E402,F401  label-noise synthesis (tools/synth_noise.py)
+from . import transforms  # noqa: E402,F401
+from .correctable import CorrectableLabelDataset  # noqa: E402,F401

@@ -1,1 +1,2 @@
 
+from .train_iou import TrainIoUAccumulator  # noqa: F401

@@ -1,3 +1,4 @@
+from .adele_segmentor import ADELESegmentor
 from .semi_segmentor import SemiSupervisedSegmentor
 
-__all__ = ['SemiSupervisedSegmentor']
+__all__ = ['ADELESegmentor', 'SemiSupervisedSegmentor']

@@ -1,0 +1,6 @@
+# Baseline for the ADELE demo: plain cross-entropy on the same noisy labels, same schedule.
+# The hook only records and plots the curves (IoU_el / IoU_m memorization curves), no
+# correction, and the segmentor runs one forward (no consistency). See docs/adele.md.
+_base_ = './deeplabv2_r18-d8_adele_shapes-moderate.py'
+model = dict(consistency=None)
+custom_hooks = [dict(type='AdaptiveLabelCorrectionHook', interval=12, correct=False)]

@@ -1,0 +1,30 @@
+"""Reading and writing label PNGs (palette kept, writes atomic)."""
+import os
+import os.path as osp
+from typing import Optional, Tuple
+
+import numpy as np
+from PIL import Image
+
+
+def read_label(path: str) -> Tuple[np.ndarray, Optional[list]]:
+    """The (H, W) uint8 label at ``path`` and its palette (None unless a 'P' PNG)."""
+    with Image.open(path) as img:
+        label = np.array(img)
+        palette = img.getpalette() if img.mode == 'P' else None
+    if label.ndim != 2:
+        raise ValueError(f'{path} is not a single-channel label map (shape {label.shape})')
+    return label.astype(np.uint8), palette
+
+
+def write_label(path: str, label: np.ndarray, palette: Optional[list] = None) -> None:
+    """Write ``label`` as a PNG (with ``palette`` if given) through a temporary file, so a
+    reader never sees a partial file."""
+    out = Image.fromarray(np.asarray(label, np.uint8))
+    if palette is not None:
+        out = out.convert('P')
+        out.putpalette(palette)
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    tmp = f'{path}.{os.getpid()}.tmp.png'
+    out.save(tmp)
+    os.replace(tmp, path)

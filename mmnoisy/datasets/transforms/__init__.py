@@ -1,0 +1,3 @@
+from .extra_labels import LoadExtraLabels, PackSegInputsWithExtraLabels
+
+__all__ = ['LoadExtraLabels', 'PackSegInputsWithExtraLabels']

@@ -1,0 +1,401 @@
+"""ADELE: adaptive early-learning label correction (Liu et al., CVPR 2022; paper 000).
+
+The training IoU of each class against the noisy labels rises fast while the model learns
+the clean majority, then slowly while it memorises the noise. ADELE fits
+``f(t) = a (1 - exp(-t^b / c))`` to each class's curve and, once the derivative has dropped
+by a fraction ``r`` of its value at epoch 1, starts correcting that class at the end of each
+epoch from the model's multi-scale predictions (methods.md §1.2-1.4).
+"""
+import json
+import os
+import os.path as osp
+import shutil
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import mmcv
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine import dist
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmengine.runner import EpochBasedTrainLoop
+from scipy.optimize import curve_fit
+
+from mmnoisy.datasets.correctable import CorrectableLabelDataset
+from mmnoisy.datasets.label_io import read_label, write_label
+from mmnoisy.registry import HOOKS
+
+IGNORE_INDEX = 255
+NEVER = 16  # correction_start_epoch when the curve never flattens within 15 epochs
+CHECK_EPOCHS = np.arange(1, NEVER)
+DERIVATIVE_OFFSET = 1e-6  # the released code evaluates f' at t + 1e-6 (t**(b-1) at 0)
+
+
+def iou_curve(t, a, b, c):
+    """The saturating model ``a * (1 - exp(-t**b / c))``."""
+    return a * (1 - np.exp(-(t**b) / c))
+
+
+def iou_curve_derivative(t, a, b, c):
+    t = np.asarray(t, np.float64) + DERIVATIVE_OFFSET
+    return a * b / c * np.exp(-(t**b) / c) * t**(b - 1)
+
+
+def fit_iou_curve(x: Sequence[float], y: Sequence[float]) -> Tuple[float, float, float]:
+    """Least-squares fit of :func:`iou_curve` to a training-IoU curve, as released.
+
+    ``p0=(1, 1, 1)``, bounds ``a, b in [0, 1]``, ``c >= 0``, per-point
+    ``sigma = geomspace(1, 0.1, len(y))`` (late points weigh 100x more), ``method='trf'``.
+
+    Args:
+        x (Sequence[float]): Time of each point, in epochs.
+        y (Sequence[float]): Training IoU at each point.
+
+    Returns:
+        tuple[float, float, float]: ``(a, b, c)``.
+    """
+    y = np.asarray(y, np.float64)
+    with np.errstate(all='ignore'):
+        popt, _ = curve_fit(iou_curve, np.asarray(x, np.float64), y, p0=(1, 1, 1),
+                            sigma=np.geomspace(1, 0.1, len(y)), absolute_sigma=True,
+                            bounds=([0, 0, 0], [1, 1, np.inf]), method='trf')
+    return tuple(float(v) for v in popt)
+
+
+def correction_start_epoch(iou_history: Sequence[float], interval: int,
+                           iters_per_epoch: float, r: float = 0.9) -> int:
+    """The epoch from which a class is corrected (:data:`NEVER` = 16 when never).
+
+    The curve is placed on ``x = linspace(0, len(y) * interval / iters_per_epoch, len(y))``
+    and fitted (:func:`fit_iou_curve`); for t = 1..15,
+    ``rel(t) = | |f'(t)| - |f'(1)| | / |f'(1)|``, entries above 1 are set to 0, and the
+    answer is ``count(rel <= r) + 1``. A class triggers when the (0-based) epoch that just
+    ended is ``>=`` this. A flat or failed fit (``f'(1)`` zero or not finite) never triggers.
+
+    Args:
+        iou_history (Sequence[float]): The class's training IoU, one value per record.
+        interval (int): Iterations between records.
+        iters_per_epoch (float): Iterations per epoch.
+        r (float): Relative drop of the derivative that marks memorization. Default: 0.9.
+    """
+    y = np.asarray(iou_history, np.float64)
+    if len(y) < 3 or not np.all(np.isfinite(y)):
+        return NEVER
+    x = np.linspace(0, len(y) * interval / iters_per_epoch, len(y))
+    try:
+        a, b, c = fit_iou_curve(x, y)
+    except (RuntimeError, ValueError):
+        return NEVER
+    with np.errstate(all='ignore'):
+        d1 = abs(iou_curve_derivative(1, a, b, c))
+        if not np.isfinite(d1) or d1 == 0:
+            return NEVER
+        rel = np.abs(np.abs(iou_curve_derivative(CHECK_EPOCHS, a, b, c)) - d1) / d1
+    rel[rel > 1] = 0
+    return int(np.sum(rel <= r)) + 1
+
+
+def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
+                  update_classes: Sequence[int], tau: float = 0.8) -> np.ndarray:
+    """ADELE's correction of one label map (methods.md §1.4).
+
+    1. The label is returned unchanged if it holds none of the triggered classes
+       (``update_classes[1:]``), unless it is only background/ignore.
+    2. If it holds a foreground class, predictions of classes absent from it (other than
+       the background) are disallowed ("no change").
+    3. A pixel takes the prediction ``A`` where ``label != A``, ``max_prob > tau`` and ``A``
+       is in ``update_classes`` (ignored pixels can be filled).
+    4. Safety: if the result keeps fewer than half the label's foreground pixels and is more
+       than 95% background, the label is returned unchanged.
+
+    Args:
+        label (np.ndarray): (H, W) uint8 current label (255 = ignore).
+        pred (np.ndarray): (H, W) predicted classes.
+        max_prob (np.ndarray): (H, W) probability of the predicted class.
+        update_classes (Sequence[int]): The background first, then the triggered classes.
+        tau (float): Confidence threshold (strict). Default: 0.8.
+
+    Returns:
+        np.ndarray: The new (H, W) uint8 label (a copy).
+    """
+    label = np.asarray(label, np.uint8)
+    update = np.asarray(list(update_classes))
+    present = np.setdiff1d(np.unique(label), [0, IGNORE_INDEX])
+    if present.size and not np.isin(update[1:], present).any():
+        return label.copy()
+    allowed = update if not present.size else update[np.isin(update, np.append(present, 0))]
+    change = (label != pred) & (max_prob > tau) & np.isin(pred, allowed)
+    new = label.copy()
+    new[change] = pred[change].astype(np.uint8)
+    old_fg = np.count_nonzero((label != 0) & (label != IGNORE_INDEX))
+    new_fg = np.count_nonzero((new != 0) & (new != IGNORE_INDEX))
+    if new_fg < 0.5 * old_fg and np.mean(new == 0) > 0.95:
+        return label.copy()
+    return new
+
+
+@torch.no_grad()
+def predict_multiscale(model, img: np.ndarray, scales: Sequence[float] = (0.75, 1.0, 1.5),
+                       flip: bool = False, temperature: float = 3.0
+                       ) -> Tuple[np.ndarray, np.ndarray]:
+    """Class and its probability per pixel of one image, from multi-scale logits.
+
+    The image goes through the model's data preprocessor, each scale (and its mirror with
+    ``flip``) is forwarded, the logits are resized to the image (mirrored back), averaged,
+    and ``softmax(mean / temperature)`` gives the probabilities (temperature 3 as released).
+
+    Args:
+        model: An mmseg EncoderDecoder (eval mode).
+        img (np.ndarray): (H, W, 3) image as loaded by ``LoadImageFromFile``.
+        scales (Sequence[float]): Default: (0.75, 1.0, 1.5).
+        flip (bool): Add horizontally flipped views. Default: False.
+        temperature (float): Softmax temperature. Default: 3.0.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: (H, W) predicted class and its probability.
+    """
+    tensor = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+    inputs = model.data_preprocessor(dict(inputs=[tensor]), False)['inputs']
+    size = inputs.shape[2:]
+    align = model.decode_head.align_corners
+    total = 0
+    for scale in scales:
+        x = inputs if scale == 1.0 else F.interpolate(
+            inputs, scale_factor=scale, mode='bilinear', align_corners=align)
+        views = [(x, False)] + ([(x.flip(-1), True)] if flip else [])
+        for view, flipped in views:
+            z = model.decode_head.forward(model.extract_feat(view))
+            z = F.interpolate(z, size=size, mode='bilinear', align_corners=align)
+            total = total + (z.flip(-1) if flipped else z)
+    prob = F.softmax(total / (len(scales) * (2 if flip else 1)) / temperature, dim=1)
+    max_prob, pred = prob[0].max(0)
+    return pred.cpu().numpy(), max_prob.cpu().numpy()
+
+
+@HOOKS.register_module()
+class AdaptiveLabelCorrectionHook(Hook):
+    """ADELE's per-class memorization detection and label correction (paper 000, §2.2).
+
+    Needs :class:`mmnoisy.models.ADELESegmentor` (it accumulates the training IoU against
+    the original noisy labels during the training forward), an ``EpochBasedTrainLoop`` and,
+    to correct, a :class:`mmnoisy.datasets.CorrectableLabelDataset` train set.
+
+    Every ``interval`` iterations the per-class training IoU since the last record (summed
+    over ranks) is appended to its curve. At the end of each epoch every foreground class
+    not yet triggered is fitted (:func:`correction_start_epoch`) and triggers when the epoch
+    that ended is ``>=`` its start epoch; a triggered class stays triggered. Once any class
+    has triggered, each training image is predicted at ``scales`` (flipped too from epoch
+    ``flip_from_epoch``) and corrected by :func:`correct_label` with the background and the
+    triggered classes. Labels that differ from the original are written to
+    ``work_dir/adele_labels/epoch_<k>/`` (ranks split the images; the folder appears
+    atomically when complete) and every rank's dataset reads them from the next epoch.
+    Curves, triggers and the label set are saved in checkpoints, so ``--resume`` continues
+    them. With clean labels in the batch (``gt_clean_sem_seg``) the IoU_el / IoU_m curves of
+    paper §2.1 are recorded too. Curves go to ``work_dir/adele_curves.json`` each epoch and
+    are plotted per class (``work_dir/adele_curves/<class>.png``) at the end of training.
+
+    Args:
+        interval (int): Iterations between IoU records. Default: 100.
+        r (float): Relative derivative drop that triggers a class. Default: 0.9.
+        tau (float): Confidence needed to change a pixel. Default: 0.8.
+        scales (Sequence[float]): Prediction scales (paper text: 0.7). Default:
+            (0.75, 1.0, 1.5).
+        flip_from_epoch (int): First (0-based) epoch whose correction adds flipped views.
+            Default: 9.
+        temperature (float): Softmax temperature of the predictions. Default: 3.0.
+        reset_to_initial (bool): Correct the original noisy labels each time (as released)
+            instead of the latest corrected ones. Default: True.
+        correct (bool): False records and plots the curves only (plain training with
+            diagnostics). Default: True.
+        plot (bool): Save the per-class PNGs at the end of training. Default: True.
+    """
+    priority = 'NORMAL'  # before CheckpointHook (VERY_LOW) saves the epoch's state
+
+    def __init__(self, interval: int = 100, r: float = 0.9, tau: float = 0.8,
+                 scales: Sequence[float] = (0.75, 1.0, 1.5), flip_from_epoch: int = 9,
+                 temperature: float = 3.0, reset_to_initial: bool = True,
+                 correct: bool = True, plot: bool = True):
+        self.interval = interval
+        self.r = r
+        self.tau = tau
+        self.scales = tuple(scales)
+        self.flip_from_epoch = flip_from_epoch
+        self.temperature = temperature
+        self.reset_to_initial = reset_to_initial
+        self.correct = correct
+        self.plot = plot
+        self.curves: Dict[str, List[List[float]]] = dict(noisy=[], el=[], m=[])
+        self.triggered: Dict[int, int] = {}  # class -> epoch it triggered at
+        self.start_epochs: Dict[int, int] = {}
+        self.label_set: Optional[str] = None  # folder relative to work_dir
+        self.corrected: List[str] = []
+        self.timings: List[dict] = []
+
+    # ------------------------------------------------------------------ wiring
+    @staticmethod
+    def _model(runner):
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if not hasattr(model, 'train_iou'):
+            raise TypeError(f'AdaptiveLabelCorrectionHook needs model.type=ADELESegmentor (it '
+                            f'records the training IoU); got {type(model).__name__}')
+        return model
+
+    @staticmethod
+    def _dataset(runner) -> CorrectableLabelDataset:
+        dataset = runner.train_loop.dataloader.dataset
+        if not isinstance(dataset, CorrectableLabelDataset):
+            raise TypeError('AdaptiveLabelCorrectionHook(correct=True) needs '
+                            'train_dataloader.dataset.type=CorrectableLabelDataset wrapping '
+                            f'the train set; got {type(dataset).__name__}')
+        return dataset
+
+    def before_train(self, runner) -> None:
+        self._model(runner)
+        if not isinstance(runner.train_loop, EpochBasedTrainLoop):
+            raise TypeError('AdaptiveLabelCorrectionHook corrects at epoch ends: use '
+                            "train_cfg=dict(type='EpochBasedTrainLoop', ...), got "
+                            f'{type(runner.train_loop).__name__}')
+        if self.correct:
+            self._apply_label_set(runner)
+
+    def _apply_label_set(self, runner) -> None:
+        dataset = self._dataset(runner)
+        label_dir = osp.join(runner.work_dir, self.label_set) if self.label_set else None
+        dataset.set_label_set(label_dir, self.corrected)
+        # Persistent workers hold a copy of the dataset: restart them to see the new labels.
+        loader = runner.train_loop.dataloader
+        if getattr(loader, '_iterator', None) is not None:
+            loader._iterator = None
+
+    # ------------------------------------------------------------------ curves
+    def before_train_epoch(self, runner) -> None:
+        self._model(runner).train_iou.reset()
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if not self.every_n_train_iters(runner, self.interval):
+            return
+        stats = self._model(runner).train_iou
+        if dist.get_world_size() > 1:
+            stats.all_reduce()
+        recorded = {}
+        for name in self.curves:
+            iou = stats.iou(name)
+            if iou is not None:
+                recorded[name] = [float(v) for v in iou]
+                self.curves[name].append(recorded[name])
+        stats.reset()
+        if 'el' in recorded:
+            names = runner.train_loop.dataloader.dataset.metainfo['classes']
+            print_log('ADELE IoU_el/IoU_m (%): ' + ', '.join(
+                f'{n} {100 * e:.1f}/{100 * m:.1f}'
+                for n, e, m in zip(names[1:], recorded['el'][1:], recorded['m'][1:])),
+                logger='current')
+
+    def after_train_epoch(self, runner) -> None:
+        epoch = runner.epoch  # 0-based epoch that just ended
+        history = np.asarray(self.curves['noisy'])
+        iters_per_epoch = len(runner.train_loop.dataloader)
+        num_classes = history.shape[1] if history.size else 0
+        for cls in range(1, num_classes):
+            if cls in self.triggered:
+                continue
+            start = correction_start_epoch(history[:, cls], self.interval, iters_per_epoch,
+                                           self.r)
+            self.start_epochs[cls] = start
+            if epoch >= start:
+                self.triggered[cls] = epoch
+        if self.triggered:
+            print_log(f'ADELE epoch {epoch}: start epochs {self.start_epochs}, triggered '
+                      f'(class: epoch) {self.triggered}', logger='current')
+        if self.correct and self.triggered:
+            self._correct(runner, epoch, [0] + sorted(self.triggered))
+        if dist.is_main_process():
+            self._dump_curves(runner)
+
+    # ------------------------------------------------------------------ correction
+    def _correct(self, runner, epoch: int, update_classes: List[int]) -> None:
+        dataset = self._dataset(runner)
+        model = self._model(runner)
+        rank, world_size = dist.get_dist_info()
+        final = osp.join('adele_labels', f'epoch_{epoch}')
+        tmp_dir = osp.join(runner.work_dir, final + '.tmp')
+        if rank == 0 and osp.isdir(tmp_dir):
+            shutil.rmtree(tmp_dir)
+        dist.barrier()
+        was_training = model.training
+        model.eval()
+        flip = epoch >= self.flip_from_epoch
+        written, t_pred, t_rule = [], 0.0, 0.0
+        start = time.perf_counter()
+        for idx in range(rank, len(dataset), world_size):
+            info = dataset.get_data_info(idx)
+            name = dataset.label_name(info)
+            original, palette = read_label(info['noisy_seg_map_path'])
+            current = original if self.reset_to_initial else read_label(info['seg_map_path'])[0]
+            t0 = time.perf_counter()
+            pred, max_prob = predict_multiscale(model, mmcv.imread(info['img_path']),
+                                                self.scales, flip, self.temperature)
+            t1 = time.perf_counter()
+            new = correct_label(current, pred, max_prob, update_classes, self.tau)
+            if not np.array_equal(new, original):
+                write_label(osp.join(tmp_dir, name), new, palette)
+                written.append(name)
+            t_rule += time.perf_counter() - t1
+            t_pred += t1 - t0
+        model.train(was_training)
+        names = sorted(n for part in dist.all_gather_object(written) for n in part)
+        if rank == 0:
+            os.makedirs(tmp_dir, exist_ok=True)
+            target = osp.join(runner.work_dir, final)
+            if osp.isdir(target):
+                shutil.rmtree(target)
+            os.replace(tmp_dir, target)  # the label set appears complete or not at all
+        dist.barrier()
+        self.label_set, self.corrected = final, names
+        self._apply_label_set(runner)
+        timing = dict(epoch=epoch, seconds=time.perf_counter() - start, predict=t_pred,
+                      rule_and_write=t_rule, images=len(dataset), changed=len(names),
+                      classes=update_classes, flip=flip)
+        self.timings.append(timing)
+        print_log(f'ADELE correction after epoch {epoch}: classes {update_classes}, '
+                  f'{len(names)}/{len(dataset)} labels differ from the originals, '
+                  f'{timing["seconds"]:.1f} s (prediction {t_pred:.1f} s, rule+write '
+                  f'{t_rule:.1f} s on rank {rank})', logger='current')
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict:
+        return dict(curves=self.curves, triggered=self.triggered,
+                    start_epochs=self.start_epochs, label_set=self.label_set,
+                    corrected=self.corrected, timings=self.timings)
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        checkpoint['adele'] = self.state_dict()
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        state = checkpoint.get('adele')
+        if state is None:
+            return
+        self.curves = {k: list(v) for k, v in state['curves'].items()}
+        self.triggered = {int(k): v for k, v in state['triggered'].items()}
+        self.start_epochs = {int(k): v for k, v in state['start_epochs'].items()}
+        self.label_set, self.corrected = state['label_set'], list(state['corrected'])
+        self.timings = list(state.get('timings', []))
+
+    # ------------------------------------------------------------------ diagnostics
+    def _dump_curves(self, runner) -> None:
+        state = dict(self.state_dict(), interval=self.interval,
+                     iters_per_epoch=len(runner.train_loop.dataloader),
+                     classes=list(runner.train_loop.dataloader.dataset.metainfo['classes']))
+        path = osp.join(runner.work_dir, 'adele_curves.json')
+        with open(path + '.tmp', 'w') as f:
+            json.dump(state, f)
+        os.replace(path + '.tmp', path)
+
+    def after_train(self, runner) -> None:
+        if self.plot and dist.is_main_process() and self.curves['noisy']:
+            from .adele_plots import plot_class_curves
+            plot_class_curves(osp.join(runner.work_dir, 'adele_curves.json'),
+                              osp.join(runner.work_dir, 'adele_curves'))

@@ -1,0 +1,134 @@
+"""Summarise tools/benchmark/adele_shapes.sh: clean val mIoU per seed, triggers, IoU_el/IoU_m
+at each epoch end, and the cost of a correction pass against one inference epoch.
+
+``python tools/benchmark/adele_summary.py work_dirs/benchmark_adele [--timing]``
+prints markdown tables (copied into docs/adele.md) and writes ``curves.png`` there.
+``--timing`` also times, on the ADELE seed-0 checkpoint and the same machine state, one
+single-scale inference epoch over the training images and one full correction pass.
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import re
+import tempfile
+import time
+from types import SimpleNamespace
+
+import numpy as np
+
+METHODS = ('baseline', 'adele')
+
+
+def final_miou(log_path):
+    found = re.findall(r'Iter\(val\).*?mIoU: ([\d.]+)', open(log_path).read())
+    return float(found[-1]) if found else None
+
+
+def curves(work_dir):
+    path = osp.join(work_dir, 'adele_curves.json')
+    return json.load(open(path)) if osp.isfile(path) else None
+
+
+def epoch_means(state, name):
+    """Mean over foreground classes of the last record of each epoch."""
+    rows = np.asarray(state['curves'][name])
+    per_epoch = state['iters_per_epoch'] // state['interval']
+    ends = rows[per_epoch - 1::per_epoch, 1:]
+    return [100 * float(v) for v in ends.mean(1)]
+
+
+def plot(states, out):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
+    for ax, name, title in zip(axes, ('el', 'm'), ('IoU_el (clean, on wrong pixels)',
+                                                   'IoU_m (noisy, on wrong pixels)')):
+        for method, state in states.items():
+            rows = np.asarray(state['curves'][name])[:, 1:].mean(1)
+            x = np.arange(1, len(rows) + 1) * state['interval'] / state['iters_per_epoch']
+            ax.plot(x, 100 * rows, label=method, ls='-' if method == 'adele' else '--')
+        ax.set(title=title, xlabel='epoch')
+        ax.legend()
+    axes[0].set_ylabel('mean over foreground classes (%)')
+    fig.tight_layout()
+    fig.savefig(out, dpi=80)
+
+
+def time_passes(work_dir):
+    """Seconds of one single-scale inference epoch and of one correction pass."""
+    import mmcv
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    import mmnoisy  # noqa: F401
+    from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
+    from mmnoisy.registry import DATASETS, MODELS
+    from mmnoisy.utils.compat import load_runner_checkpoint
+    cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
+    init_default_scope('mmnoisy')
+    model = MODELS.build(cfg.model)
+    last = max(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
+               key=lambda p: int(re.search(r'epoch_(\d+)', p).group(1)))
+    model.load_state_dict(load_runner_checkpoint(last)['state_dict'])
+    model.eval()
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    for idx in range(len(dataset)):
+        predict_multiscale(model, mmcv.imread(dataset.get_data_info(idx)['img_path']),
+                           scales=(1.0, ), temperature=1.0)
+    single = time.perf_counter() - start
+    result = dict(images=len(dataset), inference_epoch_1scale=single)
+    for flip in (False, True):
+        hook = AdaptiveLabelCorrectionHook(flip_from_epoch=0 if flip else 99)
+        with tempfile.TemporaryDirectory() as tmp:
+            loader = SimpleNamespace(dataset=dataset, _iterator=None)
+            runner = SimpleNamespace(work_dir=tmp, model=model,
+                                     train_loop=SimpleNamespace(dataloader=loader))
+            start = time.perf_counter()
+            hook._correct(runner, 5, list(range(9)))
+            result[f'correction{"_flip" if flip else ""}'] = time.perf_counter() - start
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('out', nargs='?', default='work_dirs/benchmark_adele')
+    parser.add_argument('--timing', action='store_true')
+    args = parser.parse_args()
+    rows, states = {}, {}
+    for method in METHODS:
+        for log in sorted(glob.glob(osp.join(args.out, f'{method}_seed*.log'))):
+            seed = int(re.search(r'seed(\d+)', log).group(1))
+            rows.setdefault(method, {})[seed] = final_miou(log)
+            state = curves(log[:-4])
+            if state is not None and seed == 0:
+                states[method] = state
+    seeds = sorted({s for r in rows.values() for s in r})
+    print('| method | ' + ' | '.join(f'seed {s}' for s in seeds) + ' | mean ± std |')
+    print('|---' * (len(seeds) + 2) + '|')
+    for method, r in rows.items():
+        vals = [r.get(s) for s in seeds]
+        done = [v for v in vals if v is not None]
+        print(f'| {method} | ' + ' | '.join('-' if v is None else f'{v:.2f}' for v in vals) +
+              f' | {np.mean(done):.2f} ± {np.std(done):.2f} |')
+    for method, state in states.items():
+        print(f'\n{method} seed 0: triggered (class: epoch) {state["triggered"]}, start epochs '
+              f'{state["start_epochs"]}')
+        print('epoch-end IoU_el ' + ' '.join(f'{v:.1f}' for v in epoch_means(state, 'el')))
+        print('epoch-end IoU_m  ' + ' '.join(f'{v:.1f}' for v in epoch_means(state, 'm')))
+        for t in state.get('timings', []):
+            print(f'  correction after epoch {t["epoch"]}: {t["seconds"]:.1f} s, '
+                  f'{t["changed"]}/{t["images"]} labels changed, flip {t["flip"]}')
+    if states:
+        plot(states, osp.join(args.out, 'curves.png'))
+    if args.timing:
+        root = osp.join(args.out, 'adele_seed0')
+        print(json.dumps(time_passes(root)))
+
+
+if __name__ == '__main__':
+    main()
