@@ -196,7 +196,7 @@ class DINOv2(BaseModule):
             self.register_tokens = nn.Parameter(torch.zeros(1, num_register_tokens, dim))
         else:
             self.register_tokens = None
-        drop_rates = torch.linspace(0, drop_path_rate, depth).tolist()
+        drop_rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
         self.blocks = nn.ModuleList(
             Block(dim, settings['num_heads'], mlp_ratio, settings['ffn'], init_values, rate)
             for rate in drop_rates)
