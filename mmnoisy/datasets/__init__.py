@@ -1,15 +1,17 @@
+from . import noise  # noqa: F401  label-noise synthesis (tools/synth_noise.py)
+from . import transforms  # noqa: F401
 from .checked_dataset import CheckedSegDataset
+from .correctable import CorrectableLabelDataset
 from .samplers import MultiSourceSampler
 from .shapes import ProceduralShapesDataset
 from .shapes_generator import ShapesSpec, generate_shapes_dataset, render_sample
+from .sparse_labels import CoverageReport, SynthSparseLabels, sparsify
 from .validation import InvalidDatasetError, check_labels
 from .voc import CityscapesSplitDataset, PascalVOCSplitDataset
 
 __all__ = [
-    'CheckedSegDataset', 'CityscapesSplitDataset', 'InvalidDatasetError',
-    'MultiSourceSampler', 'PascalVOCSplitDataset', 'ProceduralShapesDataset', 'ShapesSpec',
-    'check_labels', 'generate_shapes_dataset', 'render_sample'
+    'CheckedSegDataset', 'CityscapesSplitDataset', 'CorrectableLabelDataset', 'CoverageReport',
+    'InvalidDatasetError', 'MultiSourceSampler', 'PascalVOCSplitDataset',
+    'ProceduralShapesDataset', 'ShapesSpec', 'SynthSparseLabels', 'check_labels',
+    'generate_shapes_dataset', 'render_sample', 'sparsify'
 ]
-from . import noise  # noqa: E402,F401  label-noise synthesis (tools/synth_noise.py)
-from . import transforms  # noqa: E402,F401
-from .correctable import CorrectableLabelDataset  # noqa: E402,F401

@@ -1,0 +1,87 @@
+"""Convert a DINOv2 checkpoint between the official and mmpretrain key layouts.
+
+    python tools/convert_dinov2.py checkpoints/dinov2_vitb14_pretrain.pth \
+        checkpoints/dinov2_vitb14_mmpretrain.pth --to mmpretrain
+    python tools/convert_dinov2.py mmpretrain_dinov2.pth dinov2_vitb14_pretrain.pth \
+        --to official --prefix backbone.
+
+The converted tensors are checked against the DINOv2 architecture (``--arch``, inferred from
+the width and depth when omitted): missing and unexpected keys and shape mismatches are
+reported, and the tool exits with 1 without writing when there are any. mmnoisy's ``DINOv2``
+loads either layout directly; conversion is for use with mmpretrain or the official code.
+"""
+import argparse
+import sys
+from typing import Dict, Optional
+
+import torch
+
+from mmnoisy.models.backbones.dinov2 import ARCH_SETTINGS, DINOv2
+from mmnoisy.models.backbones.dinov2_keys import (is_mmpretrain_layout, official_to_mmpretrain,
+                                                  to_official_layout)
+from mmnoisy.utils.cli import run_cli
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src', help='checkpoint to read (raw state dict or with `state_dict`)')
+    parser.add_argument('dst', help='where to write the converted state dict')
+    parser.add_argument('--to', choices=['official', 'mmpretrain'], required=True,
+                        help='target layout')
+    parser.add_argument('--arch', choices=sorted(ARCH_SETTINGS),
+                        help='architecture to check against (default: inferred)')
+    parser.add_argument('--prefix', default='',
+                        help="keep only keys under this prefix, stripped (e.g. 'backbone.')")
+    parser.add_argument('--add-prefix', default='',
+                        help="prefix written before every key (e.g. 'backbone.')")
+    return parser.parse_args()
+
+
+def infer_arch(official: Dict[str, torch.Tensor]) -> str:
+    dim = official['cls_token'].shape[-1]
+    depth = len({k.split('.')[1] for k in official if k.startswith('blocks.')})
+    for name, settings in ARCH_SETTINGS.items():
+        if (settings['embed_dim'], settings['depth']) == (dim, depth):
+            return name
+    raise ValueError(f'no DINOv2 arch has width {dim} and {depth} blocks; pass --arch')
+
+
+def check_against_arch(official: Dict[str, torch.Tensor], arch: Optional[str]) -> list:
+    """Problems (missing/unexpected keys, shape mismatches) against the architecture."""
+    arch = arch or infer_arch(official)
+    registers = official['register_tokens'].shape[1] if 'register_tokens' in official else 0
+    grid = int(round((official['pos_embed'].shape[1] - 1)**0.5))
+    with torch.device('meta'):
+        model = DINOv2(arch, img_size=grid * 14, num_register_tokens=registers)
+    expected = {k: v.shape for k, v in model.state_dict().items()}
+    problems = [f'missing: {k}' for k in sorted(set(expected) - set(official))]
+    problems += [f'unexpected: {k}' for k in sorted(set(official) - set(expected))]
+    problems += [f'shape of {k}: {tuple(v.shape)}, {arch} needs {tuple(expected[k])}'
+                 for k, v in sorted(official.items())
+                 if k in expected and tuple(v.shape) != tuple(expected[k])]
+    print(f'checked {len(official)} tensors against DINOv2 {arch} '
+          f'({registers} register tokens, {grid}x{grid} position grid)')
+    return problems
+
+
+def main():
+    args = parse_args()
+    ckpt = torch.load(args.src, map_location='cpu', weights_only=True)
+    state_dict = DINOv2.official_state_dict(ckpt, prefix=args.prefix)
+    source = 'mmpretrain' if is_mmpretrain_layout(
+        {k[len(args.prefix):]: v for k, v in ckpt.get('state_dict', ckpt).items()}) \
+        else 'official'
+    official = to_official_layout(state_dict)
+    problems = check_against_arch(official, args.arch)
+    if problems:
+        print(f'{args.src}: {len(problems)} problem(s), nothing written:', file=sys.stderr)
+        for p in problems:
+            print(f'  {p}', file=sys.stderr)
+        sys.exit(1)
+    out = official_to_mmpretrain(official) if args.to == 'mmpretrain' else official
+    torch.save({args.add_prefix + k: v for k, v in out.items()}, args.dst)
+    print(f'{source} -> {args.to}: wrote {len(out)} tensors to {args.dst}')
+
+
+if __name__ == '__main__':
+    run_cli(main)
