@@ -1,7 +1,7 @@
-# The ADELE demo config shrunk for the tests: tiny model, 2 epochs, a record every iteration
-# and r=-1 so that every class with a curve triggers after epoch 1 (tau=0: any
-# confident-enough prediction changes a pixel, so that corrections happen on an untrained model). The data root is given on
-# the command line (tests/engine/test_adele_hook.py).
+# The ADELE demo config shrunk for the tests: tiny model, 2 epochs, a record every iteration,
+# r=-1 so that every class with a curve triggers after epoch 1, and tau=0 so that any
+# prediction may change a pixel. The data root is given on the command line
+# (tests/engine/test_adele_hook.py).
 _base_ = '../../../configs/adele/deeplabv2_r18-d8_adele_shapes-moderate.py'
 model = dict(backbone=dict(base_channels=8, stem_channels=8),
              decode_head=dict(in_channels=64))
