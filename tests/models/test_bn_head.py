@@ -43,5 +43,5 @@ def test_sparse_label_loss_ignores_unlabelled_pixels():
     torch.testing.assert_close(all_pixels, per_pixel.sum() / label.numel())  # paper Eq. 1: 1/HW
     # Changing the logits of unlabelled pixels changes neither loss.
     logits2 = torch.where(mask[:, None], logits, torch.randn_like(logits))
-    torch.testing.assert_close(CrossEntropyLoss(avg_non_ignore=True)(logits2, label, ignore_index=255),
-                               labelled)
+    again = CrossEntropyLoss(avg_non_ignore=True)(logits2, label, ignore_index=255)
+    torch.testing.assert_close(again, labelled)
