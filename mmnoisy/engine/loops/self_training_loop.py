@@ -59,6 +59,9 @@ class SelfTrainingLoop(BaseLoop):
         round_iters (int, optional): Iterations per round, instead of ``round_epochs``.
         num_rounds (int, optional): If given, must equal ``len(ratios)``.
         val_interval (int): Validate every n iterations of a stage, and at its end.
+        round_lr_factor (float): The rounds start at this multiple of the optimizer's
+            initial LR (per-group multipliers kept). 1 (the paper) restarts them at the
+            supervised LR; below 1 fine-tunes the teacher more gently. Default: 1.
     """
 
     def __init__(self,
@@ -72,8 +75,12 @@ class SelfTrainingLoop(BaseLoop):
                  round_epochs: float = 6,
                  round_iters: Optional[int] = None,
                  num_rounds: Optional[int] = None,
-                 val_interval: int = 1000) -> None:
+                 val_interval: int = 1000,
+                 round_lr_factor: float = 1.0) -> None:
         super().__init__(runner, dataloader)
+        if round_lr_factor <= 0:
+            raise ValueError(f'round_lr_factor must be > 0, got {round_lr_factor}')
+        self.round_lr_factor = round_lr_factor
         self.ratios = [float(r) for r in ratios]
         if not self.ratios:
             raise ValueError('SelfTrainingLoop needs at least one round (ratios is empty)')
@@ -237,8 +244,9 @@ class SelfTrainingLoop(BaseLoop):
         """Fresh optimizer state, initial LR, and the LR schedule spanning this stage."""
         optimizer = self.runner.optim_wrapper.optimizer
         optimizer.state.clear()
+        factor = self.round_lr_factor if stage > 0 else 1.0
         for group in optimizer.param_groups:
-            group['lr'] = group.get('initial_lr', group['lr'])
+            group['lr'] = factor * group.setdefault('initial_lr', group['lr'])
         schedulers = copy.deepcopy(self.runner.cfg.get('param_scheduler') or [])
         if isinstance(schedulers, dict):
             schedulers = [schedulers]
