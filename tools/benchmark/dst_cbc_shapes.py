@@ -5,6 +5,9 @@
 Seed s trains on DST-CBC split s (``20_labeled_s.txt``) with ``randomness.seed=s``. Each
 stage is then scored on the whole val set with tools/test.py twice: its last checkpoint, and
 the best checkpoint so far (valtiny selection, what the method hands on as the next teacher).
+``--rounds-from ROOT`` reruns only the rounds, from the supervised model of each seed in an
+earlier run's ``ROOT`` (``best_after_stage_0.pth``, whose scores are copied, for a paired
+comparison), with ``--options`` changing the config (e.g. ``model.unsup_loss.gamma=0``).
 Each seed writes ``seed<s>/result.json``; ``results.md`` tabulates every seed found, so seeds
 can run as separate processes. Finished seeds are skipped when re-run, and an interrupted seed
 resumes (``--resume``).
@@ -25,10 +28,14 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/dst_cbc/deeplabv2_r18-d8_shapes_1-20.py'
 
 
-def stage_ends():
+def stage_ends(options=()):
     """The last iteration of each stage and the rounds' names, from the config."""
-    from mmengine.config import Config
-    loop = Config.fromfile(osp.join(REPO, CONFIG)).train_cfg
+    from mmengine.config import Config, DictAction
+    cfg = Config.fromfile(osp.join(REPO, CONFIG))
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--options', nargs='*', action=DictAction, default={})
+    cfg.merge_from_dict(parser.parse_args(['--options', *options]).options)
+    loop = cfg.train_cfg
     ends = [loop.sup_iters]
     for _ in loop.ratios:
         ends.append(ends[-1] + loop.round_iters)
@@ -61,7 +68,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir', default='work_dirs/bench_dst_cbc')
+    parser.add_argument('--rounds-from', help='an earlier run whose supervised models to reuse')
+    parser.add_argument('--options', nargs='+', default=[], help='config changes, key=value')
     args = parser.parse_args()
+    options = list(args.options)
+    if args.rounds_from:
+        options.append('train_cfg.sup_iters=0')
     root = osp.abspath(args.work_dir)
     os.makedirs(root, exist_ok=True)
     for seed in args.seeds:
@@ -72,14 +84,24 @@ def main():
         log = osp.join(root, f'seed{seed}.log')
         start = time.time()
         resume = ['--resume'] if osp.exists(osp.join(work_dir, 'last_checkpoint')) else []
+        seed_options = split_options(seed) + options
+        if args.rounds_from:
+            source = osp.join(osp.abspath(args.rounds_from), f'seed{seed}')
+            seed_options.append(f'load_from={source}/best_after_stage_0.pth')
         # Every checkpoint is kept: each stage's last one is scored.
         run(['tools/train.py', CONFIG, '--work-dir', work_dir, *resume, '--cfg-options',
-             'default_hooks.checkpoint.max_keep_ckpts=-1', *split_options(seed)], log)
+             'default_hooks.checkpoint.max_keep_ckpts=-1', *seed_options], log)
         train_minutes = (time.time() - start) / 60
-        ends, _ = stage_ends()
-        last = [val_miou(osp.join(work_dir, f'iter_{end}.pth'), work_dir, log) for end in ends]
+        ends, _ = stage_ends(options)
+        first = 1 if args.rounds_from else 0
+        last = [val_miou(osp.join(work_dir, f'iter_{end}.pth'), work_dir, log)
+                for end in ends[first:]]
         best = [val_miou(osp.join(work_dir, f'best_after_stage_{k}.pth'), work_dir, log)
-                for k in range(len(ends))]
+                for k in range(first, len(ends))]
+        if args.rounds_from:
+            supervised = json.load(open(osp.join(source, 'result.json')))
+            last.insert(0, supervised['val_miou_last'][0])
+            best.insert(0, supervised['val_miou_best'][0])
         pseudo = [json.load(open(osp.join(work_dir, f'round_{r}', 'pseudo', 'report.json')))
                   for r in range(1, len(ends))]
         json.dump(dict(val_miou_last=last, val_miou_best=best, train_minutes=train_minutes,
@@ -90,12 +112,12 @@ def main():
         path.split('seed')[-1].split('/')[0]: json.load(open(path))
         for path in glob.glob(osp.join(root, 'seed*', 'result.json'))
     }
-    write_table(results, osp.join(root, 'results.md'))
+    write_table(results, osp.join(root, 'results.md'), options)
 
 
-def write_table(results, path):
+def write_table(results, path, options=()):
     seeds = sorted(results, key=int)
-    _, rounds = stage_ends()
+    _, rounds = stage_ends(options)
     lines = []
     for key, title in (('val_miou_last', "val mIoU (%) of each stage's last checkpoint"),
                        ('val_miou_best', 'val mIoU (%) of the best checkpoint so far '
