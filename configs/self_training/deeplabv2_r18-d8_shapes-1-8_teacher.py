@@ -9,7 +9,7 @@ labeled_split = 'ImageSets/Segmentation/8_labeled_0.txt'
 # OHEM: pixels below 0.7 confidence, at least a sixth of a 112x112 crop per image.
 ohem = dict(type='OHEMPixelSampler', thresh=0.7, min_kept=2000)
 model = dict(decode_head=dict(sampler=ohem))
-max_iters = 500
+max_iters = 400
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=50, by_epoch=False),
     dict(type='PolyLR', power=0.9, eta_min=1e-4, begin=50, end=max_iters, by_epoch=False),
