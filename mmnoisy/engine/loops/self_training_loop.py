@@ -31,6 +31,12 @@ def _iter_dataset_cfgs(dataset_cfg: dict):
         yield dataset_cfg
 
 
+def read_pseudo_labels(dataset_cfg: dict, pseudo_dir: str) -> None:
+    """Point a ``source='pseudo'`` dataset config at the label PNGs in ``pseudo_dir``."""
+    dataset_cfg.setdefault('data_prefix', {})['seg_map_path'] = pseudo_dir
+    dataset_cfg['seg_map_suffix'] = '.png'
+
+
 @LOOPS.register_module()
 class SelfTrainingLoop(BaseLoop):
     """A supervised stage followed by self-training rounds.
@@ -241,6 +247,8 @@ class SelfTrainingLoop(BaseLoop):
         model = self.runner.model
         model = model.module if is_model_wrapper(model) else model
         if stage == 1 and self.teacher_cfg:
+            if not self.teacher_cfg['checkpoint']:
+                raise ValueError('set train_cfg.teacher.checkpoint to the teacher checkpoint')
             teacher = MODELS.build(copy.deepcopy(self.teacher_cfg['model']))
             with trusted_checkpoint_loading():
                 load_checkpoint(teacher, self.teacher_cfg['checkpoint'], map_location='cpu',
@@ -276,8 +284,7 @@ class SelfTrainingLoop(BaseLoop):
         cfg = copy.deepcopy(self.semi_dataloader_cfg)
         for dataset in _iter_dataset_cfgs(cfg['dataset']):
             if dataset.get('source') == 'pseudo':
-                dataset.setdefault('data_prefix', {})['seg_map_path'] = pseudo_dir
-                dataset['seg_map_suffix'] = '.png'
+                read_pseudo_labels(dataset, pseudo_dir)
         cfg['sampler']['seed'] = (self.runner.seed or 0) + stage
         return self.runner.build_dataloader(cfg, seed=self.runner.seed)
 
