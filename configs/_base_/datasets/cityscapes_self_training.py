@@ -7,12 +7,10 @@
 # extension (one dataset, one pseudo-label folder), e.g.
 #   leftImg8bit/train_extra/augsburg/augsburg_000000_000000_leftImg8bit.png
 #   mapillary/training/images/__CRGDl8A0BbFwL4ZkaNXTw.jpg   (a link to data/mapillary/...)
-_base_ = './cityscapes_half.py'
+_base_ = './cityscapes_half_semi.py'
 crop_size = (800, 800)
 labeled_split = 'data_lists/train.txt'
 unlabeled_split = 'data_lists/coarse_mapillary.txt'
-meta_keys = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape',
-             'scale_factor', 'flip', 'flip_direction', 'reduce_zero_label', 'source')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
@@ -20,7 +18,7 @@ train_pipeline = [
     dict(type='CentroidCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs', meta_keys=meta_keys),
+    dict(type='PackSegInputs', meta_keys=_base_.meta_keys),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
