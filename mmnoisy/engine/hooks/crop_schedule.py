@@ -138,7 +138,8 @@ class CropScheduleHook(Hook):
     @staticmethod
     def _live_loader(runner):
         loop = runner.train_loop
-        return getattr(loop, 'current_dataloader', None) or loop.dataloader
+        loader = getattr(loop, 'current_dataloader', None)
+        return loop.dataloader if loader is None else loader
 
     def _apply(self, runner, epoch: int) -> None:
         size = self.crop_size(epoch)
