@@ -45,8 +45,10 @@ def test_rounds_pseudo_label_and_keep_the_best(full_run):
 
 def test_each_stage_restarts_the_lr_schedule(full_run):
     lrs = logged_lrs(full_run[0])
-    # PolyLR restarts at the base LR at the first iteration of every stage.
-    assert lrs[1] == pytest.approx(lrs[5]) == pytest.approx(lrs[8]) == pytest.approx(0.05)
+    # PolyLR restarts at the first iteration of every stage: at the base LR for the
+    # supervised stage, at round_lr_factor (0.2, from the demo config) times it for rounds.
+    assert lrs[1] == pytest.approx(0.05)
+    assert lrs[5] == pytest.approx(lrs[8]) == pytest.approx(0.2 * 0.05)
     assert lrs[4] < lrs[1] and lrs[7] < lrs[5]
 
 
@@ -77,6 +79,7 @@ def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run)
 @pytest.mark.parametrize('option, message', [
     ('train_cfg.ratios=[0.2,1.5]', r'every ratio must be in \(0, 1\]'),
     ('train_cfg.num_rounds=3', 'num_rounds=3 but 2 ratios'),
+    ('train_cfg.round_lr_factor=0', 'round_lr_factor must be > 0'),
 ])
 def test_bad_round_settings_fail_clearly(tmp_path, shapes_root, option, message):
     proc = train(tmp_path / 'work', shapes_root, option, check=False)

@@ -66,6 +66,9 @@ class SelfTrainingLoop(BaseLoop):
         round_iters (int, optional): Iterations per round, instead of ``round_epochs``.
         num_rounds (int, optional): If given, must equal ``len(ratios)``.
         val_interval (int): Validate every n iterations of a stage, and at its end.
+        round_lr_factor (float): The rounds start at this multiple of the optimizer's
+            initial LR (per-group multipliers kept). 1 (the paper) restarts them at the
+            supervised LR; below 1 fine-tunes the teacher more gently. Default: 1.
         teacher (dict, optional): ``dict(model=<model config>, checkpoint=<path>)``: round 1
             is pseudo-labelled by this model instead of the best checkpoint, and the
             student (the runner's model, of any architecture) trains from its own
@@ -87,8 +90,12 @@ class SelfTrainingLoop(BaseLoop):
                  round_iters: Optional[int] = None,
                  num_rounds: Optional[int] = None,
                  val_interval: int = 1000,
+                 round_lr_factor: float = 1.0,
                  teacher: Optional[Dict] = None) -> None:
         super().__init__(runner, dataloader)
+        if round_lr_factor <= 0:
+            raise ValueError(f'round_lr_factor must be > 0, got {round_lr_factor}')
+        self.round_lr_factor = round_lr_factor
         if teacher is not None and not {'model', 'checkpoint'} <= set(teacher):
             raise ValueError('teacher must be dict(model=..., checkpoint=...)')
         self.teacher_cfg = copy.deepcopy(teacher)
@@ -270,8 +277,9 @@ class SelfTrainingLoop(BaseLoop):
         """Fresh optimizer state, initial LR, and the LR schedule spanning this stage."""
         optimizer = self.runner.optim_wrapper.optimizer
         optimizer.state.clear()
+        factor = self.round_lr_factor if stage > 0 else 1.0
         for group in optimizer.param_groups:
-            group['lr'] = group.get('initial_lr', group['lr'])
+            group['lr'] = factor * group.setdefault('initial_lr', group['lr'])
         schedulers = copy.deepcopy(self.runner.cfg.get('param_scheduler') or [])
         if isinstance(schedulers, dict):
             schedulers = [schedulers]
