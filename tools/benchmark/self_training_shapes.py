@@ -5,8 +5,9 @@ random sampling at pseudo:real 7:1, (b) the coarse2fine+ crop schedule vs the fi
         [--work-dir work_dirs/bench_self_training]
 
 Seed s uses split s (``8_labeled_s.txt`` / ``8_unlabeled_s.txt``) and ``randomness.seed=s``.
-Per seed the teacher is trained once; three students are then trained from their own
-initialisation on its pseudo labels, back to back: random sampling, centroid sampling
+Per seed the teacher is trained once; three students are then initialised from it
+(``load_from``, the CPU-scale deviation of the shapes configs) and trained on its pseudo
+labels, back to back: random sampling, centroid sampling
 (fixed 112 px crop), centroid sampling with the coarse2fine+ schedule. Every run validates
 once, at its end, on the whole val set (200 images). Each run writes ``<run>/result.json``
 (val mIoU, per-class IoU, wall times); finished runs are skipped when re-run, so an
@@ -74,7 +75,7 @@ def train(seed, variant, root):
     options = split_options(seed, variant)
     if variant != 'teacher':
         teacher = sorted(glob.glob(osp.join(root, f'seed{seed}', 'teacher', 'best_*.pth')))
-        options.append(f'train_cfg.teacher.checkpoint={teacher[-1]}')
+        options += [f'train_cfg.teacher.checkpoint={teacher[-1]}', f'load_from={teacher[-1]}']
     log = osp.join(root, f'seed{seed}', f'{variant}.log')
     os.makedirs(osp.dirname(log), exist_ok=True)
     start = time.time()
