@@ -26,39 +26,21 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
-fine_train = dict(
-    _scope_='mmnoisy',
-    type={{_base_.dataset_type}},
-    data_root={{_base_.data_root}},
-    data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-    ann_file=labeled_split,
-    pipeline=train_pipeline)
+fine_train = dict(_base_.labeled_dataset, ann_file=labeled_split, pipeline=train_pipeline)
 # The teacher: fine labels only, 4 GPUs x 4 images.
-train_dataloader = dict(batch_size=4, num_workers=4, dataset=fine_train)
+train_dataloader = dict(batch_size=4, num_workers=4, dataset=dict(fine_train, source=None))
 unlabeled_images = dict(
-    _scope_='mmnoisy',
-    type={{_base_.dataset_type}},
-    data_root={{_base_.data_root}},
     data_prefix=dict(img_path=''),
     img_suffix='',  # the list carries the extensions
     ann_file=unlabeled_split)
 # The students: real + pseudo-labelled images, 2 GPUs x 8 per batch (MultiSourceSampler).
 semi_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=False,
-    sampler=dict(type='MultiSourceSampler', batch_size=8, source_ratio=[1, 7]),
-    dataset=dict(
-        type='ConcatDataset',
-        datasets=[
-            dict(fine_train, source='labeled'),
-            dict(unlabeled_images, source='pseudo', pipeline=train_pipeline)
-        ]))
+    sampler=dict(source_ratio=[1, 7]),
+    dataset=dict(datasets=[
+        fine_train,
+        dict(_base_.pseudo_dataset, **unlabeled_images, pipeline=train_pipeline)
+    ]))
 unlabeled_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
     dataset=dict(
         unlabeled_images,
         pipeline=[
