@@ -1,4 +1,5 @@
-# Zhu et al. (paper 004), Table 2a, student 1.5K real : 7.5K pseudo, "w CS": 79.9 mIoU on Cityscapes val.
+# Zhu et al. (paper 004), Table 2a, student 1.5K real : 7.5K pseudo, "w CS": 79.9 mIoU on
+# Cityscapes val.
 # As the 7:1 student, with 5 pseudo-labelled images per real one in every batch.
 # A batch of 6 per GPU (1 real + 5 pseudo): the ratio is per batch here, per epoch in the paper.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'

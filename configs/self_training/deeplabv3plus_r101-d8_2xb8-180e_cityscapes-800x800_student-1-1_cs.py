@@ -1,5 +1,6 @@
-# Zhu et al. (paper 004), Table 2a, student 1.5K real : 1.5K pseudo, "w CS": 79.3 mIoU on Cityscapes val.
-# As the 7:1 student, with 1 pseudo-labelled images per real one in every batch.
+# Zhu et al. (paper 004), Table 2a, student 1.5K real : 1.5K pseudo, "w CS": 79.3 mIoU on
+# Cityscapes val.
+# As the 7:1 student, with 1 pseudo-labelled image per real one in every batch.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
 ratio = 1
 batch = 8 * 2

@@ -1,4 +1,5 @@
-# Zhu et al. (paper 004), Table 2a, student 1.5K real : 4.5K pseudo, "w CS": 79.7 mIoU on Cityscapes val.
+# Zhu et al. (paper 004), Table 2a, student 1.5K real : 4.5K pseudo, "w CS": 79.7 mIoU on
+# Cityscapes val.
 # As the 7:1 student, with 3 pseudo-labelled images per real one in every batch.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
 ratio = 3

@@ -1,6 +1,6 @@
-"""Zhu et al. end to end through tools/train.py: a saved teacher (wider than the student)
-pseudo-labels, a fresh student trains on real + pseudo batches drawn class-uniformly, cropped around centroids
-under the coarse2fine+ crop schedule."""
+"""Zhu et al. end to end through tools/train.py: a saved teacher (wider than the
+student) pseudo-labels, a fresh student trains on real + pseudo batches drawn
+class-uniformly, cropped around centroids under the coarse2fine+ crop schedule."""
 import json
 import os.path as osp
 from glob import glob
