@@ -53,3 +53,7 @@ def test_config_builds(path):
     for dataset_cfg in dataset_cfgs(cfg):
         dataset = DATASETS.build(lazy(dataset_cfg))
         assert len(dataset.metainfo['classes']) == num_classes
+    teacher = cfg.train_cfg.get('teacher')  # a self-training teacher of another config
+    if teacher:
+        teacher = MODELS.build(disable_pretrained(teacher.model.to_dict()))
+        assert teacher.decode_head.num_classes == num_classes

@@ -1,5 +1,6 @@
 from mmengine.runner import Runner
 
+from mmnoisy.datasets.samplers.centroid_index import WORK_DIR_KEY
 from mmnoisy.registry import RUNNERS
 from mmnoisy.utils.compat import trusted_checkpoint_loading
 
@@ -13,7 +14,15 @@ class MMNoisyRunner(Runner):
     loaded by the runner itself (resume, ``load_from``) are read with
     ``weights_only=False``; pretrained and init weights of the model keep the safe default.
     Only resume from checkpoints you trust: unpickling can run arbitrary code.
+
+    The work dir is also published in the message hub (info ``work_dir``, not saved in
+    checkpoints), for parts built without the runner at hand, e.g. the centroid cache of
+    :class:`mmnoisy.datasets.samplers.ClassUniformSampler`.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message_hub.update_info(WORK_DIR_KEY, self.work_dir, resumed=False)
 
     def load_checkpoint(self, filename, map_location='cpu', strict=False,
                         revise_keys=[(r'^module.', '')]):

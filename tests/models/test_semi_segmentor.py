@@ -99,3 +99,34 @@ def test_bad_arguments():
         build(normalization='pixels')
     with pytest.raises(ValueError, match='both supervised and unsupervised'):
         build(sup_sources=('labeled', 'pseudo'))
+
+
+def test_decode_head_ohem_sampler_weights_each_source():
+    ce = dict(type='CrossEntropyLoss', avg_non_ignore=True)
+    inputs, samples = batch(['labeled', 'pseudo'])
+    plain = build(sup_loss=ce).loss(inputs, samples)
+    # thresh 1.0 keeps every valid pixel: the plain loss
+    keep_all = dict(SEGMENTOR, decode_head=dict(
+        SEGMENTOR['decode_head'], sampler=dict(type='OHEMPixelSampler', thresh=1.0)))
+    init_default_scope('mmnoisy')
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='SemiSupervisedSegmentor', segmentor=keep_all, sup_loss=ce))
+    losses = model.loss(inputs, samples)
+    for key in ('sup_loss_ce', 'unsup_loss_ce'):
+        assert losses[key].item() == pytest.approx(plain[key].item(), rel=1e-5)
+    # the 10 hardest pixels per image only: as mmseg's head computes it
+    hard = dict(SEGMENTOR, decode_head=dict(
+        SEGMENTOR['decode_head'], sampler=dict(type='OHEMPixelSampler', thresh=0.0,
+                                               min_kept=10)))
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='SemiSupervisedSegmentor', segmentor=hard, sup_loss=ce))
+    losses = model.loss(inputs, samples)
+    head = model.segmentor.decode_head
+    logits = torch.nn.functional.interpolate(
+        head(model.segmentor.extract_feat(inputs)), size=(32, 32), mode='bilinear')
+    labels = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    weight = head.sampler.sample(logits[1:], labels[1:].unsqueeze(1))
+    assert int(weight.sum()) == 10  # below the 11th lowest true-class probability
+    expected = MODELS.build(ce)(logits[1:], labels[1:], weight=weight, ignore_index=255)
+    assert losses['unsup_loss_ce'].item() == pytest.approx(expected.item(), rel=1e-5)
+    assert losses['unsup_loss_ce'] < plain['unsup_loss_ce']  # fewer pixels, same denominator

@@ -1,5 +1,5 @@
 import itertools
-from typing import Iterator, List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Union
 
 import torch
 from mmengine.dataset import ConcatDataset
@@ -19,6 +19,10 @@ class MultiSourceSampler(Sampler):
     reads every ``world_size``-th index of that stream, so ranks see disjoint samples.
     Sources of different sizes simply cycle at different rates.
 
+    ``source_samplers`` replaces a source's shuffled passes by the epochs of another sampler
+    built on that source, e.g. :class:`ClassUniformSampler` on labelled and pseudo-labelled
+    images alike (Zhu et al.); such a sampler provides ``epoch_indices(epoch)``.
+
     Args:
         dataset (ConcatDataset): The sources, in order.
         batch_size (int): Samples per batch; must equal ``sum(source_ratio)`` and the
@@ -26,6 +30,8 @@ class MultiSourceSampler(Sampler):
         source_ratio (Sequence[int]): Samples of each source per batch.
         shuffle (bool): Reshuffle each pass. Default: True.
         seed (int, optional): Seed shared by all ranks (synced when None).
+        source_samplers (dict | list[dict | None], optional): Sampler config of every source
+            (one dict), or one per source (None: shuffled passes). Default: None.
     """
 
     def __init__(self,
@@ -33,7 +39,8 @@ class MultiSourceSampler(Sampler):
                  batch_size: int,
                  source_ratio: Sequence[int],
                  shuffle: bool = True,
-                 seed: Optional[int] = None) -> None:
+                 seed: Optional[int] = None,
+                 source_samplers: Union[dict, Sequence[Optional[dict]], None] = None) -> None:
         if not isinstance(dataset, ConcatDataset):
             raise TypeError('MultiSourceSampler needs a ConcatDataset of the sources, got '
                             f'{type(dataset).__name__}')
@@ -54,8 +61,25 @@ class MultiSourceSampler(Sampler):
             if ratio and len(source) == 0:
                 raise ValueError(f'source {index} of MultiSourceSampler is empty: check its '
                                  'split list')
+        self.source_samplers = self._build_source_samplers(source_samplers)
+
+    def _build_source_samplers(self, cfgs) -> list:
+        num = len(self.dataset.datasets)
+        if cfgs is None or isinstance(cfgs, dict):
+            cfgs = [cfgs] * num
+        if len(cfgs) != num:
+            raise ValueError(f'source_samplers has {len(cfgs)} entries for {num} datasets')
+        return [
+            None if cfg is None else DATA_SAMPLERS.build(
+                cfg, default_args=dict(dataset=source, seed=self.seed + 7919 * index))
+            for index, (cfg, source) in enumerate(zip(cfgs, self.dataset.datasets))
+        ]
 
     def _source_stream(self, source: int) -> Iterator[int]:
+        sampler = self.source_samplers[source]
+        if sampler is not None:
+            for epoch in itertools.count():
+                yield from (self.offsets[source] + i for i in sampler.epoch_indices(epoch))
         size = len(self.dataset.datasets[source])
         generator = torch.Generator()
         generator.manual_seed(self.seed + 7919 * source)

@@ -1,6 +1,8 @@
 from .adele import (AdaptiveLabelCorrectionHook, correct_label, correction_start_epoch,
                     fit_iou_curve)
+from .crop_schedule import CropScheduleHook, crop_schedule
 
 __all__ = [
-    'AdaptiveLabelCorrectionHook', 'correct_label', 'correction_start_epoch', 'fit_iou_curve'
+    'AdaptiveLabelCorrectionHook', 'CropScheduleHook', 'correct_label', 'correction_start_epoch',
+    'crop_schedule', 'fit_iou_curve'
 ]

@@ -12,11 +12,12 @@ from typing import Dict, List, Optional, Sequence, Union
 
 from mmengine.dist import is_main_process
 from mmengine.model import is_model_wrapper
-from mmengine.runner import BaseLoop
+from mmengine.runner import BaseLoop, load_checkpoint
 from torch.utils.data import DataLoader
 
 from mmnoisy.datasets.splits import check_disjoint, read_ids
-from mmnoisy.registry import LOOPS, TASK_UTILS
+from mmnoisy.registry import LOOPS, MODELS, TASK_UTILS
+from mmnoisy.utils.compat import trusted_checkpoint_loading
 
 STATE_KEY = 'self_training'
 
@@ -28,6 +29,12 @@ def _iter_dataset_cfgs(dataset_cfg: dict):
             yield from _iter_dataset_cfgs(sub)
     else:
         yield dataset_cfg
+
+
+def read_pseudo_labels(dataset_cfg: dict, pseudo_dir: str) -> None:
+    """Point a ``source='pseudo'`` dataset config at the label PNGs in ``pseudo_dir``."""
+    dataset_cfg.setdefault('data_prefix', {})['seg_map_path'] = pseudo_dir
+    dataset_cfg['seg_map_suffix'] = '.png'
 
 
 @LOOPS.register_module()
@@ -62,6 +69,13 @@ class SelfTrainingLoop(BaseLoop):
         round_lr_factor (float): The rounds start at this multiple of the optimizer's
             initial LR (per-group multipliers kept). 1 (the paper) restarts them at the
             supervised LR; below 1 fine-tunes the teacher more gently. Default: 1.
+        teacher (dict, optional): ``dict(model=<model config>, checkpoint=<path>)``: round 1
+            is pseudo-labelled by this model instead of the best checkpoint, and the
+            student (the runner's model, of any architecture) trains from its own
+            initialisation (Zhu et al.'s teacher -> student). Default: None.
+
+    The dataloader of the running stage is ``current_dataloader`` (for hooks that adjust
+    it, e.g. :class:`CropScheduleHook`).
     """
 
     def __init__(self,
@@ -76,11 +90,16 @@ class SelfTrainingLoop(BaseLoop):
                  round_iters: Optional[int] = None,
                  num_rounds: Optional[int] = None,
                  val_interval: int = 1000,
-                 round_lr_factor: float = 1.0) -> None:
+                 round_lr_factor: float = 1.0,
+                 teacher: Optional[Dict] = None) -> None:
         super().__init__(runner, dataloader)
         if round_lr_factor <= 0:
             raise ValueError(f'round_lr_factor must be > 0, got {round_lr_factor}')
         self.round_lr_factor = round_lr_factor
+        if teacher is not None and not {'model', 'checkpoint'} <= set(teacher):
+            raise ValueError('teacher must be dict(model=..., checkpoint=...)')
+        self.teacher_cfg = copy.deepcopy(teacher)
+        self.current_dataloader = None
         self.ratios = [float(r) for r in ratios]
         if not self.ratios:
             raise ValueError('SelfTrainingLoop needs at least one round (ratios is empty)')
@@ -175,6 +194,7 @@ class SelfTrainingLoop(BaseLoop):
         start, end = state['stage_start'], state['stage_start'] + self.stage_iters[stage]
         loader = self.dataloader if stage == 0 else self._round_dataloader(
             stage, state['pseudo_dir'])
+        self.current_dataloader = loader
         self.runner.logger.info(
             f'{self._stage_name(stage)}: iterations {self._iter + 1}-{end}'
             + (f', pseudo labels in {state["pseudo_dir"]}' if stage else ''))
@@ -220,16 +240,29 @@ class SelfTrainingLoop(BaseLoop):
     def _begin_stage(self, stage: int) -> None:
         pseudo_dir = None
         if stage > 0:
-            self._load_best_checkpoint()
             pseudo_dir = osp.join(self.runner.work_dir, f'round_{stage}', 'pseudo')
-            model = self.runner.model
-            model = model.module if is_model_wrapper(model) else model
+            model = self._labelling_model(stage)
             summary = self.pseudo_labeler.run(model, self.unlabeled_dataloader, pseudo_dir,
                                               ratio=self.ratios[stage - 1])
             self._log_pseudo_labels(stage, summary)
         self._reset_optimization(stage)
         self._save_state(stage=stage, started=True, stage_start=self._iter,
                          pseudo_dir=pseudo_dir)
+
+    def _labelling_model(self, stage: int):
+        """The configured teacher in round 1, else the best checkpoint so far."""
+        model = self.runner.model
+        model = model.module if is_model_wrapper(model) else model
+        if stage == 1 and self.teacher_cfg:
+            if not self.teacher_cfg['checkpoint']:
+                raise ValueError('set train_cfg.teacher.checkpoint to the teacher checkpoint')
+            teacher = MODELS.build(copy.deepcopy(self.teacher_cfg['model']))
+            with trusted_checkpoint_loading():
+                load_checkpoint(teacher, self.teacher_cfg['checkpoint'], map_location='cpu',
+                                logger='current')
+            return teacher.to(next(model.parameters()).device)
+        self._load_best_checkpoint()
+        return model
 
     def _load_best_checkpoint(self) -> None:
         best = self.runner.message_hub.get_info('best_ckpt')
@@ -259,8 +292,7 @@ class SelfTrainingLoop(BaseLoop):
         cfg = copy.deepcopy(self.semi_dataloader_cfg)
         for dataset in _iter_dataset_cfgs(cfg['dataset']):
             if dataset.get('source') == 'pseudo':
-                dataset.setdefault('data_prefix', {})['seg_map_path'] = pseudo_dir
-                dataset['seg_map_suffix'] = '.png'
+                read_pseudo_labels(dataset, pseudo_dir)
         cfg['sampler']['seed'] = (self.runner.seed or 0) + stage
         return self.runner.build_dataloader(cfg, seed=self.runner.seed)
 

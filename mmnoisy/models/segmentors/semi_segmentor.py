@@ -38,6 +38,10 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         sup_sources (Sequence[str]): Sources scored by ``sup_loss``.
         unsup_sources (Sequence[str]): Sources scored by ``unsup_loss``.
         ignore_index (int): Ignored label. Default: 255.
+
+    A pixel sampler of the wrapped decode head (e.g. mmseg's ``OHEMPixelSampler``, for OHEM
+    cross entropy) weights the pixels of each loss, as the decode head itself would; it
+    picks the hard pixels of each source separately.
     """
 
     def __init__(self,
@@ -90,7 +94,8 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         for prefix, (index, loss_fn, weight) in groups.items():
             if index.numel() == 0:
                 continue
-            loss = loss_fn(logits[index], labels[index], ignore_index=self.ignore_index)
+            loss = loss_fn(logits[index], labels[index], ignore_index=self.ignore_index,
+                           **self._pixel_weight(logits[index], labels[index]))
             if self.normalization == 'whole_batch':
                 loss = loss * valid[index].sum() / total_valid
             losses[f'{prefix}_{loss_fn.loss_name}'] = weight * loss
@@ -99,6 +104,13 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         if self.segmentor.with_auxiliary_head:
             losses.update(self.segmentor._auxiliary_head_forward_train(feats, data_samples))
         return losses
+
+    def _pixel_weight(self, logits: Tensor, labels: Tensor) -> dict:
+        """``weight=`` from the decode head's pixel sampler, if it has one."""
+        sampler = getattr(self.segmentor.decode_head, 'sampler', None)
+        if sampler is None:
+            return {}
+        return dict(weight=sampler.sample(logits, labels.unsqueeze(1)))
 
     @staticmethod
     def _select(sources: List[str], wanted: Sequence[str]) -> Tensor:

@@ -1,0 +1,53 @@
+# Cityscapes at full resolution for Zhu et al. (paper 004, §4.2): train random scale 0.5..2.0
+# of 2048x1024, 800x800 crop (CentroidCrop: around a class centroid for class-uniform draws,
+# random otherwise), flip, photometric jitter; test at 2048x1024.
+# Real labels: the 2975 gtFine train images. Unlabelled images: Cityscapes coarse
+# (leftImg8bit/train_extra) and Mapillary Vistas training images, their labels unused, listed
+# together in `data_lists/coarse_mapillary.txt` as paths under data/cityscapes/ *with* their
+# extension (one dataset, one pseudo-label folder), e.g.
+#   leftImg8bit/train_extra/augsburg/augsburg_000000_000000_leftImg8bit.png
+#   mapillary/training/images/__CRGDl8A0BbFwL4ZkaNXTw.jpg   (a link to data/mapillary/...)
+_base_ = './cityscapes_half_semi.py'
+crop_size = (800, 800)
+labeled_split = 'data_lists/train.txt'
+unlabeled_split = 'data_lists/coarse_mapillary.txt'
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
+    dict(type='CentroidCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackSegInputs', meta_keys=_base_.meta_keys),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs'),
+]
+fine_train = dict(_base_.labeled_dataset, ann_file=labeled_split, pipeline=train_pipeline)
+# The teacher: fine labels only, 4 GPUs x 4 images.
+train_dataloader = dict(batch_size=4, num_workers=4, dataset=dict(fine_train, source=None))
+unlabeled_images = dict(
+    data_prefix=dict(img_path=''),
+    img_suffix='',  # the list carries the extensions
+    ann_file=unlabeled_split)
+# The students: real + pseudo-labelled images, 2 GPUs x 8 per batch (MultiSourceSampler).
+semi_dataloader = dict(
+    sampler=dict(source_ratio=[1, 7]),
+    dataset=dict(datasets=[
+        fine_train,
+        dict(_base_.pseudo_dataset, **unlabeled_images, pipeline=train_pipeline)
+    ]))
+unlabeled_dataloader = dict(
+    dataset=dict(
+        unlabeled_images,
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
+            dict(type='PackSegInputs'),
+        ]))
+val_dataloader = dict(
+    dataset=dict(ann_file='data_lists/val.txt', pipeline=test_pipeline))
+test_dataloader = val_dataloader

@@ -1,0 +1,13 @@
+# Zhu et al. (paper 004), Table 2a, student 1.5K real : 4.5K pseudo, "w CS": 79.7 mIoU on
+# Cityscapes val.
+# As the 7:1 student, with 3 pseudo-labelled images per real one in every batch.
+_base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
+ratio = 3
+batch = 8 * 2
+epoch_iters = 1488 * (1 + ratio) // batch
+train_cfg = dict(
+    round_iters=180 * epoch_iters,
+    val_interval=18 * epoch_iters,
+    semi_dataloader=dict(
+        batch_size=8, sampler=dict(batch_size=8, source_ratio=[2, 6])))
+default_hooks = dict(checkpoint=dict(interval=18 * epoch_iters))

@@ -1,0 +1,120 @@
+"""Crop sizes of the fast schedule per epoch for each mode, applied to a live dataloader,
+with larger batches at small crops, and after resuming from a checkpoint."""
+import logging
+from types import SimpleNamespace
+
+import pytest
+from torch.utils.data import DataLoader
+
+from mmnoisy.datasets.transforms import CentroidCrop
+from mmnoisy.engine.hooks import CropScheduleHook, crop_schedule
+
+SIZES = [64, 80, 96, 112]
+EXPECTED = {  # warm-up 2 epochs at 112, then (non-+ modes) 2 epochs per size
+    'coarse2fine': [112, 112, 64, 64, 80, 80, 96, 96, 112, 112, 112],
+    'fine2coarse': [112, 112, 112, 112, 96, 96, 80, 80, 64, 64, 64],
+    'coarse2fine+': [112, 112, 64, 80, 96, 112, 64, 80, 96, 112, 64],
+    'fine2coarse+': [112, 112, 112, 96, 80, 64, 112, 96, 80, 64, 112],
+}
+
+
+@pytest.mark.parametrize('mode', sorted(EXPECTED))
+def test_schedule_per_epoch(mode):
+    sizes = [crop_schedule(mode, e, SIZES, warmup_epochs=2, epochs_per_size=2)[0]
+             for e in range(11)]
+    assert sizes == EXPECTED[mode]
+
+
+def test_rectangular_sizes_and_bad_mode():
+    assert crop_schedule('coarse2fine+', 0, [(40, 80), (20, 40)]) == (20, 40)
+    with pytest.raises(ValueError, match='mode'):
+        CropScheduleHook(mode='coarse', crop_sizes=SIZES)
+
+
+class Source:
+    def __init__(self):
+        self.pipeline = SimpleNamespace(transforms=[CentroidCrop(crop_size=112)])
+
+    def __len__(self):
+        return 100
+
+    def __getitem__(self, i):
+        return i
+
+
+def make_runner(batch_size=2):
+    dataset = SimpleNamespace(datasets=[Source(), Source()])
+    loader = DataLoader(Source(), batch_size=batch_size)
+    loader.dataset.datasets = dataset.datasets  # a ConcatDataset-like pipeline tree
+    model = SimpleNamespace(data_preprocessor=SimpleNamespace(size=(112, 112)))
+    loop = SimpleNamespace(current_dataloader=loader, dataloader=None)
+    return SimpleNamespace(train_loop=loop, model=model, epoch=0,
+                           logger=logging.getLogger('test'))
+
+
+def crops_of(runner):
+    loader = runner.train_loop.current_dataloader
+    sizes = {c.crop_size for c in
+             [loader.dataset.pipeline.transforms[0]] +
+             [d.pipeline.transforms[0] for d in loader.dataset.datasets]}
+    assert len(sizes) == 1, 'every CentroidCrop of the pipeline tree gets the size'
+    size = sizes.pop()
+    assert runner.model.data_preprocessor.size == size
+    return size[0], loader.batch_sampler.batch_size
+
+
+def run_iters(hook, runner, start, stop):
+    seen = []
+    for i in range(start, stop):
+        hook.before_train_iter(runner, i)
+        seen.append(crops_of(runner))
+        hook.after_train_iter(runner, i)
+    return seen
+
+
+def test_iteration_based_hook_changes_the_live_pipeline():
+    hook = CropScheduleHook('coarse2fine+', SIZES, warmup_epochs=2, epoch_iters=3)
+    seen = run_iters(hook, make_runner(), 0, 33)
+    assert [s for s, _ in seen[::3]] == EXPECTED['coarse2fine+']
+    assert all(seen[i] == seen[i - i % 3] for i in range(33))  # constant within an epoch
+    assert {b for _, b in seen} == {2}
+
+
+def test_larger_batch_at_smaller_crops():
+    hook = CropScheduleHook('coarse2fine+', [56, 112], warmup_epochs=1, epoch_iters=4,
+                            scale_batch=True)
+    # 112 px: 4 iterations of batch 2; 56 px: batch 8 (4x fewer pixels), so 1 iteration
+    assert run_iters(hook, make_runner(), 0, 10) == (
+        [(112, 2)] * 4 + [(56, 8)] + [(112, 2)] * 4 + [(56, 8)])
+
+
+def test_resume_continues_the_schedule():
+    full = run_iters(CropScheduleHook('fine2coarse+', SIZES, 2, epoch_iters=3),
+                     make_runner(), 0, 20)
+    hook = CropScheduleHook('fine2coarse+', SIZES, 2, epoch_iters=3)
+    first = run_iters(hook, make_runner(), 0, 11)
+    checkpoint = {}
+    hook.before_save_checkpoint(None, checkpoint)
+    assert checkpoint['crop_schedule']['progress'] == 11
+    resumed = CropScheduleHook('fine2coarse+', SIZES, 2, epoch_iters=3)
+    resumed.after_load_checkpoint(None, checkpoint)
+    # a fresh loader, built at the full crop, as after --resume
+    assert first + run_iters(resumed, make_runner(), 11, 20) == full
+
+
+def test_epoch_based_hook_follows_runner_epochs():
+    hook = CropScheduleHook('coarse2fine', SIZES, warmup_epochs=2, epochs_per_size=2)
+    runner, sizes = make_runner(), []
+    for epoch in range(11):
+        runner.epoch = epoch
+        hook.before_train_epoch(runner)
+        sizes.append(crops_of(runner)[0])
+        hook.after_train_iter(runner, 0)  # no effect without epoch_iters
+    assert sizes == EXPECTED['coarse2fine']
+
+
+def test_needs_a_centroid_crop():
+    runner = make_runner()
+    runner.train_loop.current_dataloader = DataLoader(list(range(4)))
+    with pytest.raises(RuntimeError, match='CentroidCrop'):
+        CropScheduleHook('coarse2fine', SIZES).before_train_epoch(runner)

@@ -1,0 +1,69 @@
+"""Build the class-centroid index of a config's training sources ahead of training.
+
+    python tools/build_centroids.py CONFIG [--work-dir DIR] [--pseudo-dir DIR]
+
+Indexes every dataset of ``train_cfg.semi_dataloader`` (else ``train_dataloader``) with the
+tile size and mode of the config's ``ClassUniformSampler`` and caches each index as
+``<work_dir>/centroids/centroids_<key>.json``, where training with the same work dir reads it
+back (the key hashes the label files, so changed labels are indexed afresh). Pseudo-labelled
+sources are indexed from ``--pseudo-dir`` (e.g. ``<work_dir>/round_1/pseudo``), skipped
+without it.
+"""
+import argparse
+import os.path as osp
+
+import mmnoisy  # noqa: F401  registers mmnoisy's modules
+from mmnoisy.utils.cli import add_common_args, load_cli_config, run_cli
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='a config that samples class-uniformly')
+    parser.add_argument('--pseudo-dir', help="label folder of source='pseudo' datasets")
+    add_common_args(parser)
+    return parser.parse_args()
+
+
+def uniform_sampler_cfg(sampler: dict) -> dict:
+    """The ClassUniformSampler settings of a dataloader's sampler config."""
+    if sampler.get('type') == 'ClassUniformSampler':
+        return dict(sampler)
+    per_source = sampler.get('source_samplers')
+    if isinstance(per_source, (list, tuple)):
+        per_source = next((s for s in per_source if s), None)
+    if not per_source:
+        raise ValueError('the config samples no source class-uniformly (no '
+                         'ClassUniformSampler in its training sampler)')
+    return dict(per_source)
+
+
+def main():
+    from mmengine.logging import print_log
+    from mmengine.registry import init_default_scope
+
+    from mmnoisy.datasets.samplers import build_centroid_index
+    from mmnoisy.engine.loops.self_training_loop import _iter_dataset_cfgs, read_pseudo_labels
+    from mmnoisy.registry import DATASETS
+    args = parse_args()
+    cfg = load_cli_config(args)
+    init_default_scope(cfg.get('default_scope', 'mmnoisy'))
+    loader = cfg.train_cfg.get('semi_dataloader') or cfg.train_dataloader
+    sampler = uniform_sampler_cfg(loader.sampler)
+    cache_dir = osp.join(cfg.work_dir, 'centroids')
+    for dataset_cfg in _iter_dataset_cfgs(loader.dataset.to_dict()):
+        if dataset_cfg.get('source') == 'pseudo':
+            if not args.pseudo_dir:
+                print_log('skipping the pseudo-labelled source (no --pseudo-dir)',
+                          logger='current')
+                continue
+            read_pseudo_labels(dataset_cfg, args.pseudo_dir)
+        dataset = DATASETS.build(dataset_cfg)
+        build_centroid_index(dataset, sampler.get('num_classes') or
+                             len(dataset.metainfo['classes']),
+                             sampler.get('tile_size', 1024), sampler.get('mode', 'tile'),
+                             sampler.get('ignore_index', 255), cache_dir)
+    print_log(f'centroid indexes cached in {cache_dir}', logger='current')
+
+
+if __name__ == '__main__':
+    run_cli(main)
