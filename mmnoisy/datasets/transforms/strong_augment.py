@@ -142,7 +142,11 @@ def noise_pos(img, rng, m):
 
 
 def channel_shuffle(img, rng, m):
-    return np.ascontiguousarray(img[..., rng.permutation(img.shape[2])])
+    """A random channel permutation other than the identity."""
+    order = rng.permutation(img.shape[2])
+    if (order == np.arange(img.shape[2])).all():
+        order = np.roll(order, 1)
+    return np.ascontiguousarray(img[..., order])
 
 
 def dropout(img, rng, m):
