@@ -66,8 +66,11 @@ class DSBN(nn.Module):
         sync = isinstance(self.main, nn.SyncBatchNorm)
         if not sync and routing.num_weak in (0, routing.size):  # one domain only
             return (self.main if routing.num_weak else self.aux)(x)
-        if routing.weak_first:  # slices, no gather
-            return torch.cat(self._run(x[:routing.num_weak], x[routing.num_weak:], sync))
+        if routing.weak_first and not sync and _fused(x, self.main, self.aux):
+            return _WeakFirstBatchNorm.apply(x, routing.num_weak, self.main, self.aux,
+                                             *_params(self.main), *_params(self.aux))
+        if routing.weak_first:  # views, no gather; split's backward is one cat
+            return torch.cat(self._run(*x.split(routing.split_sizes), sync))
         weak_idx, strong_idx = routing.indices(x.device)
         outs = self._run(x[weak_idx], x[strong_idx], sync)
         out = x.new_empty((x.shape[0], ) + outs[0].shape[1:])
@@ -92,6 +95,61 @@ class DSBN(nn.Module):
         return f'{self.num_features}, branch={type(self.main).__name__}'
 
 
+def _fused(x: Tensor, *bns: _BatchNorm) -> bool:
+    return x.is_contiguous() and all(
+        type(bn) is nn.BatchNorm2d and bn.affine and bn.track_running_stats for bn in bns)
+
+
+def _params(bn: _BatchNorm) -> tuple:
+    return bn.weight, bn.bias
+
+
+def _momentum(bn: _BatchNorm) -> float:
+    """The running-statistics factor of this step, as ``_BatchNorm.forward`` computes it."""
+    bn.num_batches_tracked.add_(1)
+    return 1.0 / float(bn.num_batches_tracked) if bn.momentum is None else bn.momentum
+
+
+_batch_norm, _batch_norm_backward = (torch.ops.aten.native_batch_norm.out,
+                                     torch.ops.aten.native_batch_norm_backward.out)
+
+
+class _WeakFirstBatchNorm(torch.autograd.Function):
+    """Training-mode batch norm of ``x[:num_weak]`` by ``main`` and of the rest by ``aux``,
+    with ATen's kernels writing each half straight into one output (and one input gradient):
+    no copy beyond what a single BatchNorm does."""
+
+    @staticmethod
+    def forward(ctx, x, num_weak, main, aux, *params):
+        out = torch.empty_like(x)
+        ctx.halves = (slice(0, num_weak), slice(num_weak, None))
+        ctx.eps, saved = [], []
+        for part, bn, weight, bias in zip(ctx.halves, (main, aux), params[::2], params[1::2]):
+            mean, invstd = x.new_empty(bn.num_features), x.new_empty(bn.num_features)
+            _batch_norm(x[part], weight, bias, bn.running_mean, bn.running_var, True,
+                        _momentum(bn), bn.eps, out=out[part], save_mean=mean,
+                        save_invstd=invstd)
+            ctx.eps.append(bn.eps)
+            saved += [weight, mean, invstd]
+        ctx.save_for_backward(x, *saved)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, *saved = ctx.saved_tensors
+        grad_out = grad_out.contiguous()
+        grad_x = torch.empty_like(x)
+        grads = []
+        for k, part in enumerate(ctx.halves):
+            weight, mean, invstd = saved[3 * k:3 * k + 3]
+            grad_w, grad_b = torch.empty_like(weight), torch.empty_like(weight)
+            _batch_norm_backward(grad_out[part], x[part], weight, None, None, mean, invstd,
+                                 True, ctx.eps[k], [True, True, True], out0=grad_x[part],
+                                 out1=grad_w, out2=grad_b)
+            grads += [grad_w, grad_b]
+        return (grad_x, None, None, None, *grads)
+
+
 class Routing:
     """Which samples of a batch go through ``aux``: computed once per forward, on the CPU,
     and shared by every DSBN layer."""
@@ -101,6 +159,7 @@ class Routing:
         self.size = len(strong)
         self.num_weak = int((~strong).sum())
         self.weak_first = bool(strong[self.num_weak:].all())
+        self.split_sizes = [self.num_weak, self.size - self.num_weak]
         self._indices = ((~strong).nonzero()[:, 0], strong.nonzero()[:, 0])
         self._device_indices = {}
 
