@@ -159,3 +159,19 @@ def test_convert_copies_each_bn_and_syncbn():
     assert isinstance(synced[0], DSBN) and isinstance(synced[0].main, nn.SyncBatchNorm)
     with pytest.raises(ValueError, match='branch must be one of'):
         DSBN(3, branch='GN')
+
+
+def test_frozen_branches_use_their_running_statistics():
+    """mmseg's ``norm_eval`` puts the BNs (here the branches) in eval mode."""
+    dsbn = randomise(DSBN(3))
+    dsbn.main.running_mean.fill_(1.0)
+    dsbn.aux.running_var.fill_(4.0)
+    dsbn.main.eval(), dsbn.aux.eval()
+    main, aux = reference_pair(dsbn)
+    x = torch.randn(4, 3, 5, 5)
+    strong = torch.tensor([False, False, True, True])
+    with dsbn_domain(dsbn, strong):
+        out = dsbn(x)
+    torch.testing.assert_close(out[:2], main(x[:2]))
+    torch.testing.assert_close(out[2:], aux(x[2:]))
+    assert dsbn.main.num_batches_tracked == 0

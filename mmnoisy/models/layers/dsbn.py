@@ -96,8 +96,11 @@ class DSBN(nn.Module):
 
 
 def _fused(x: Tensor, *bns: _BatchNorm) -> bool:
+    """Whether the fused path applies: training-mode BatchNorm2d branches (not frozen by
+    ``norm_eval``) with affine parameters and running statistics."""
     return x.is_contiguous() and all(
-        type(bn) is nn.BatchNorm2d and bn.affine and bn.track_running_stats for bn in bns)
+        type(bn) is nn.BatchNorm2d and bn.training and bn.affine and bn.track_running_stats
+        for bn in bns)
 
 
 def _params(bn: _BatchNorm) -> tuple:
