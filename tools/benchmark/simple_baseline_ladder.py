@@ -9,8 +9,8 @@ The supervised stage (the teacher) is trained once per seed; each rung then load
 (``load_from``, ``sup_iters=0``), pseudo-labels the unlabelled images with it and trains one
 round. The four rungs of a seed share one teacher, hence one set of pseudo labels: the
 first rung computes them (multi-scale + flip, as the method does) and the others copy them
-(``CopiedPseudoLabels``, registered by importing this file). Every run's best checkpoint (valtiny selection) is scored on the whole val set with
-tools/test.py and written to ``seed<s>/<rung>/result.json``; ``results.md`` tabulates every
+(``CopiedPseudoLabels``, registered by importing this file). Every run's best checkpoint
+(valtiny selection) is scored on the whole val set with tools/test.py and written to ``seed<s>/<rung>/result.json``; ``results.md`` tabulates every
 result found. Finished runs are skipped when re-run, so the script resumes after a stop.
 """
 import argparse
