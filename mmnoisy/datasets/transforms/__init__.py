@@ -1,4 +1,5 @@
 from .centroid_crop import CentroidCrop
 from .extra_labels import LoadExtraLabels, PackSegInputsWithExtraLabels
+from .strong_augment import StrongAugment
 
-__all__ = ['CentroidCrop', 'LoadExtraLabels', 'PackSegInputsWithExtraLabels']
+__all__ = ['CentroidCrop', 'LoadExtraLabels', 'PackSegInputsWithExtraLabels', 'StrongAugment']
