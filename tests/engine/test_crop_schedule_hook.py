@@ -102,6 +102,19 @@ def test_resume_continues_the_schedule():
     assert first + run_iters(resumed, make_runner(), 11, 20) == full
 
 
+def test_a_new_stage_loader_gets_the_crop_before_its_first_batch():
+    # SelfTrainingLoop opens each stage with before_train_epoch, then draws the first batch:
+    # the round's fresh loader (built at the config's full crop) must be resized by then.
+    hook = CropScheduleHook('coarse2fine+', SIZES, warmup_epochs=1, epoch_iters=3)
+    runner = make_runner()
+    run_iters(hook, runner, 0, 4)  # epoch 1: the smallest crop
+    fresh = make_runner().train_loop.current_dataloader
+    runner.train_loop.current_dataloader = fresh
+    assert fresh.dataset.pipeline.transforms[0].crop_size == (112, 112)
+    hook.before_train_epoch(runner)
+    assert crops_of(runner)[0] == SIZES[0]
+
+
 def test_epoch_based_hook_follows_runner_epochs():
     hook = CropScheduleHook('coarse2fine', SIZES, warmup_epochs=2, epochs_per_size=2)
     runner, sizes = make_runner(), []

@@ -108,6 +108,8 @@ class CropScheduleHook(Hook):
     def before_train_epoch(self, runner) -> None:
         if self.epoch_iters is None:
             self._apply(runner, runner.epoch)
+        elif self._live_loader(runner) is not self._loader:
+            self._apply(runner, self.epoch)  # a new loader, before its first batch
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         if self.epoch_iters is not None and self._live_loader(runner) is not self._loader:

@@ -176,7 +176,6 @@ class SelfTrainingLoop(BaseLoop):
     # ------------------------------------------------------------------------- run
     def run(self):
         self.runner.call_hook('before_train')
-        self.runner.call_hook('before_train_epoch')
         while self._state()['stage'] < len(self.stage_iters):
             self._run_stage(self._state()['stage'])
         self.runner.call_hook('after_train_epoch')
@@ -195,6 +194,9 @@ class SelfTrainingLoop(BaseLoop):
         loader = self.dataloader if stage == 0 else self._round_dataloader(
             stage, state['pseudo_dir'])
         self.current_dataloader = loader
+        # Each stage opens like an epoch, so that hooks adjust its loader (e.g. the crop
+        # schedule) before the first batch is drawn; after_train_epoch comes once, at the end.
+        self.runner.call_hook('before_train_epoch')
         self.runner.logger.info(
             f'{self._stage_name(stage)}: iterations {self._iter + 1}-{end}'
             + (f', pseudo labels in {state["pseudo_dir"]}' if stage else ''))
