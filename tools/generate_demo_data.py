@@ -1,6 +1,7 @@
 """Generate the procedural shapes dataset (VOC layout) that the demo and tests use.
 
     python tools/generate_demo_data.py [--out data/shapes] [--num-train 1000] [--seed 0]
+    python tools/generate_demo_data.py --colour-cue --out data/shapes_cue  # easier variant
 
 Deterministic from the seed, and idempotent: a folder that already holds the same data is
 left untouched.
@@ -21,6 +22,8 @@ def parse_args():
     parser.add_argument('--num-train', type=int, default=defaults.num_train)
     parser.add_argument('--num-val', type=int, default=defaults.num_val)
     parser.add_argument('--seed', type=int, default=defaults.seed)
+    parser.add_argument('--colour-cue', action='store_true',
+                        help='easier variant: every class keeps its own colours')
     parser.add_argument('--workers', type=int, default=0, help='processes (0: all cores)')
     parser.add_argument('--overwrite', action='store_true',
                         help='replace a folder holding other data')
@@ -29,7 +32,8 @@ def parse_args():
 
 def main():
     args = parse_args()
-    spec = ShapesSpec(num_train=args.num_train, num_val=args.num_val, seed=args.seed)
+    spec = ShapesSpec(num_train=args.num_train, num_val=args.num_val, seed=args.seed,
+                      colour_cue=args.colour_cue)
     start = time.time()
     meta = generate_shapes_dataset(args.out, spec, workers=args.workers,
                                    overwrite=args.overwrite)

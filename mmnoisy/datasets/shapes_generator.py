@@ -49,6 +49,9 @@ class ShapesSpec:
     min_size: int = 96
     max_size: int = 160
     max_objects: int = 4
+    # Easier variant: each class keeps its own two colours (jittered), so colour is a cue and
+    # a small model trained from scratch on few labels becomes a usable teacher.
+    colour_cue: bool = False
     format_version: int = FORMAT_VERSION
 
 
@@ -146,6 +149,22 @@ def _random_colour(rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(30, 225, size=3).astype(np.float32)
 
 
+# The colour-cue variant's (colour, accent) per foreground class: distinct hues, each pair
+# with enough contrast for its texture to stay visible.
+CUE_COLOURS = np.array([
+    ((220, 60, 50), (120, 20, 20)), ((60, 200, 70), (20, 90, 30)),
+    ((60, 90, 220), (20, 30, 110)), ((230, 210, 60), (130, 110, 20)),
+    ((200, 70, 210), (90, 20, 100)), ((60, 210, 210), (20, 100, 100)),
+    ((240, 150, 40), (120, 60, 10)), ((240, 240, 240), (90, 90, 90))], np.float32)
+CUE_JITTER = 12.0
+
+
+def _cue_colours(class_id: int, rng: np.random.Generator):
+    jitter = rng.normal(0, CUE_JITTER, size=(2, 3)).astype(np.float32)
+    colour, accent = CUE_COLOURS[class_id - 1] + jitter
+    return colour, accent
+
+
 def _background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     """Smooth colour blobs plus grain: clutter without any class's texture."""
     coarse = rng.uniform(20, 235, size=(4, 4, 3)).astype(np.uint8)
@@ -153,7 +172,7 @@ def _background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     return smooth + rng.normal(0, 6, size=(h, w, 3)).astype(np.float32)
 
 
-def _paint_object(image, label, class_id, rng):
+def _paint_object(image, label, class_id, rng, colour_cue=False):
     h, w = label.shape
     short = min(h, w)
     lo, hi = CLASS_SIZE[class_id - 1]
@@ -176,6 +195,8 @@ def _paint_object(image, label, class_id, rng):
     period = rng.uniform(5.0, 9.0)
     pattern = TEXTURES[class_id - 1](u, v, period, rng)
     colour, accent = _random_colour(rng), _random_colour(rng)
+    if colour_cue:
+        colour, accent = _cue_colours(class_id, rng)
     texture = pattern[..., None] * colour + (1 - pattern[..., None]) * accent
     image[y0:y1, x0:x1][mask] = texture[mask]
     label[y0:y1, x0:x1][mask] = class_id
@@ -194,7 +215,7 @@ def render_sample(seed: int, split: str, index: int, spec: ShapesSpec = ShapesSp
     num_objects = rng.integers(1, spec.max_objects + 1)
     classes = rng.choice(len(SHAPES), size=num_objects, p=CLASS_WEIGHTS) + 1
     for class_id in classes:
-        _paint_object(image, label, int(class_id), rng)
+        _paint_object(image, label, int(class_id), rng, spec.colour_cue)
     image += rng.normal(0, 4, size=image.shape).astype(np.float32)
     return np.clip(image, 0, 255).astype(np.uint8), label
 
@@ -213,6 +234,11 @@ def _write_sample(args):
     png.putpalette(_palette_bytes())
     png.save(osp.join(root, 'SegmentationClass', name + '.png'))
     return name, np.bincount(label.ravel(), minlength=len(CLASSES))[:len(CLASSES)]
+
+
+def _with_defaults(spec: dict) -> dict:
+    """A stored spec with the fields added after it was written at their defaults."""
+    return {**asdict(ShapesSpec()), **spec}
 
 
 def _read_meta(root: str) -> Optional[dict]:
@@ -248,7 +274,8 @@ def generate_shapes_dataset(root: str,
         dict: The metadata written to ``meta.json``.
     """
     existing = _read_meta(root)
-    if existing is not None and existing.get('spec') == asdict(spec):
+    # Roots written before a field existed hold its default.
+    if existing is not None and _with_defaults(existing.get('spec', {})) == asdict(spec):
         return existing
     if osp.exists(root) and os.listdir(root) and not overwrite:
         raise FileExistsError(

@@ -77,8 +77,8 @@ def test_objects_overlap(samples):
     assert touching > 10
 
 
-def test_colour_alone_does_not_separate_classes(samples):
-    """A nearest-mean-colour classifier over foreground pixels is close to chance."""
+def nearest_mean_colour_recall(samples):
+    """Mean per-class recall of a nearest-mean-colour classifier over foreground pixels."""
     pixels, labels = [], []
     for img, lbl in samples:
         fg = lbl > 0
@@ -88,8 +88,36 @@ def test_colour_alone_does_not_separate_classes(samples):
     classes = np.unique(labels)
     means = np.stack([pixels[labels == c].mean(0) for c in classes])
     pred = classes[np.argmin(((pixels[:, None] - means[None])**2).sum(-1), axis=1)]
-    per_class_recall = [np.mean(pred[labels == c] == c) for c in classes]
-    assert np.mean(per_class_recall) < 2.0 / len(classes)
+    return np.mean([np.mean(pred[labels == c] == c) for c in classes])
+
+
+def test_colour_alone_does_not_separate_classes(samples):
+    assert nearest_mean_colour_recall(samples) < 2.0 / 8  # chance: 1 / 8
+
+
+def test_colour_cue_variant_makes_colour_informative(samples):
+    spec = ShapesSpec(colour_cue=True)
+    cue_samples = [render_sample(0, 'train', i, spec) for i in range(100)]
+    assert nearest_mean_colour_recall(cue_samples) > 0.6
+    # Same layout rules: sizes and the long tail are unchanged.
+    sizes = np.array([lbl.shape for _, lbl in cue_samples])
+    assert sizes.min() >= 96 and sizes.max() <= 160
+    assert not np.array_equal(cue_samples[0][0], samples[0][0])
+
+
+def test_root_written_before_a_spec_field_existed_is_still_current(tmp_path):
+    root = str(tmp_path / 's')
+    spec = ShapesSpec(num_train=3, num_val=2)
+    generate_shapes_dataset(root, spec, progress=False)
+    meta = json.load(open(f'{root}/meta.json'))
+    del meta['spec']['colour_cue']  # as written by an older mmnoisy
+    json.dump(meta, open(f'{root}/meta.json', 'w'))
+    stamp = os.path.getmtime(f'{root}/meta.json')
+    generate_shapes_dataset(root, spec, progress=False)
+    assert os.path.getmtime(f'{root}/meta.json') == stamp
+    with pytest.raises(FileExistsError):
+        generate_shapes_dataset(root, ShapesSpec(num_train=3, num_val=2, colour_cue=True),
+                                progress=False)
 
 
 def test_meta_records_spec_and_counts(tmp_path):

@@ -8,6 +8,8 @@ the best checkpoint so far (valtiny selection, what the method hands on as the n
 ``--rounds-from ROOT`` reruns only the rounds, from the supervised model of each seed in an
 earlier run's ``ROOT`` (``best_after_stage_0.pth``, whose scores are copied, for a paired
 comparison), with ``--options`` changing the config (e.g. ``model.unsup_loss.gamma=0``).
+``--data-root data/shapes_cue`` runs on the colour-cue variant of the data
+(``tools/generate_demo_data.py --colour-cue --out data/shapes_cue``).
 Each seed writes ``seed<s>/result.json``; ``results.md`` tabulates every seed found, so seeds
 can run as separate processes. Finished seeds are skipped when re-run, and an interrupted seed
 resumes (``--resume``).
@@ -57,9 +59,22 @@ def split_options(seed):
             f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}']
 
 
-def val_miou(checkpoint, work_dir, log):
+DATASETS = ('train_dataloader.dataset', 'val_dataloader.dataset', 'test_dataloader.dataset',
+            'train_cfg.semi_dataloader.dataset.datasets.0',
+            'train_cfg.semi_dataloader.dataset.datasets.1',
+            'train_cfg.unlabeled_dataloader.dataset')
+
+
+def data_root_options(data_root):
+    return [f'{dataset}.data_root={data_root}' for dataset in DATASETS] if data_root else []
+
+
+def val_miou(checkpoint, work_dir, log, data_root=None):
     out = osp.join(work_dir, 'test_' + osp.basename(checkpoint)[:-4] + '.log')
-    run(['tools/test.py', CONFIG, checkpoint, '--work-dir', osp.join(work_dir, 'test')], out)
+    options = ['--cfg-options', f'test_dataloader.dataset.data_root={data_root}'] \
+        if data_root else []
+    run(['tools/test.py', CONFIG, checkpoint, '--work-dir', osp.join(work_dir, 'test'),
+         *options], out)
     scores = re.findall(r'mIoU: ([0-9.]+)', open(out).read())
     return float(scores[-1])
 
@@ -70,8 +85,9 @@ def main():
     parser.add_argument('--work-dir', default='work_dirs/bench_dst_cbc')
     parser.add_argument('--rounds-from', help='an earlier run whose supervised models to reuse')
     parser.add_argument('--options', nargs='+', default=[], help='config changes, key=value')
+    parser.add_argument('--data-root', help='another procedural data root (default: the config\'s)')
     args = parser.parse_args()
-    options = list(args.options)
+    options = list(args.options) + data_root_options(args.data_root)
     if args.rounds_from:
         options.append('train_cfg.sup_iters=0')
     root = osp.abspath(args.work_dir)
@@ -94,10 +110,10 @@ def main():
         train_minutes = (time.time() - start) / 60
         ends, _ = stage_ends(options)
         first = 1 if args.rounds_from else 0
-        last = [val_miou(osp.join(work_dir, f'iter_{end}.pth'), work_dir, log)
+        last = [val_miou(osp.join(work_dir, f'iter_{end}.pth'), work_dir, log, args.data_root)
                 for end in ends[first:]]
-        best = [val_miou(osp.join(work_dir, f'best_after_stage_{k}.pth'), work_dir, log)
-                for k in range(first, len(ends))]
+        best = [val_miou(osp.join(work_dir, f'best_after_stage_{k}.pth'), work_dir, log,
+                         args.data_root) for k in range(first, len(ends))]
         if args.rounds_from:
             supervised = json.load(open(osp.join(source, 'result.json')))
             last.insert(0, supervised['val_miou_last'][0])

@@ -13,6 +13,8 @@ once, at its end, on the whole val set (200 images). Each run writes ``<run>/res
 (val mIoU, per-class IoU, wall times); finished runs are skipped when re-run, so an
 interrupted benchmark continues. ``results.md`` tabulates what is there. Everything runs in
 one process at a time, with ``OMP_NUM_THREADS=1`` and in-process data loading.
+``--data-root data/shapes_cue`` runs on the colour-cue variant of the data
+(``tools/generate_demo_data.py --colour-cue --out data/shapes_cue``).
 """
 import argparse
 import datetime
@@ -42,7 +44,7 @@ IN_PROCESS = ['num_workers=0', 'persistent_workers=False']
 STAMP = re.compile(r'^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) - mmengine')
 
 
-def split_options(seed, variant):
+def split_options(seed, variant, data_root=None):
     lab = f'ImageSets/Segmentation/8_labeled_{seed}.txt'
     unl = f'ImageSets/Segmentation/8_unlabeled_{seed}.txt'
     options = [f'randomness.seed={seed}', f'train_dataloader.dataset.ann_file={lab}']
@@ -52,7 +54,15 @@ def split_options(seed, variant):
                     f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
                     f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}']
         loaders.append('train_cfg.semi_dataloader')
-    return options + [f'{loader}.{option}' for loader in loaders for option in IN_PROCESS]
+    options += [f'{loader}.{option}' for loader in loaders for option in IN_PROCESS]
+    if data_root:
+        datasets = ['train_dataloader.dataset', 'val_dataloader.dataset']
+        if variant != 'teacher':
+            datasets += ['train_cfg.semi_dataloader.dataset.datasets.0',
+                         'train_cfg.semi_dataloader.dataset.datasets.1',
+                         'train_cfg.unlabeled_dataloader.dataset']
+        options += [f'{dataset}.data_root={data_root}' for dataset in datasets]
+    return options
 
 
 def parse_log(log):
@@ -69,12 +79,12 @@ def parse_log(log):
     return dict(miou=miou, iou=iou, train_loop_s=(end - start).total_seconds())
 
 
-def train(seed, variant, root):
+def train(seed, variant, root, data_root=None):
     work_dir = osp.join(root, f'seed{seed}', variant)
     result_path = osp.join(work_dir, 'result.json')
     if osp.exists(result_path):
         return json.load(open(result_path))
-    options = split_options(seed, variant)
+    options = split_options(seed, variant, data_root)
     if variant != 'teacher':
         teacher = sorted(glob.glob(osp.join(root, f'seed{seed}', 'teacher', 'best_*.pth')))
         options += [f'train_cfg.teacher.checkpoint={teacher[-1]}', f'load_from={teacher[-1]}']
@@ -133,11 +143,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir', default='work_dirs/bench_self_training')
+    parser.add_argument('--data-root', help='another procedural data root (default: the config\'s)')
     args = parser.parse_args()
     root = osp.abspath(args.work_dir)
     results = {}
     for seed in args.seeds:
-        results[seed] = {variant: train(seed, variant, root) for variant in CONFIGS}
+        results[seed] = {variant: train(seed, variant, root, args.data_root)
+                         for variant in CONFIGS}
         write_tables(results, osp.join(root, 'results.md'))
 
 
