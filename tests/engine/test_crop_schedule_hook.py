@@ -59,7 +59,8 @@ def crops_of(runner):
              [d.pipeline.transforms[0] for d in loader.dataset.datasets]}
     assert len(sizes) == 1, 'every CentroidCrop of the pipeline tree gets the size'
     size = sizes.pop()
-    assert runner.model.data_preprocessor.size == size
+    preprocessor = runner.model.data_preprocessor
+    assert preprocessor.size is None and preprocessor.size_divisor == 1  # batch-max padding
     return size[0], loader.batch_sampler.batch_size
 
 
@@ -131,3 +132,24 @@ def test_needs_a_centroid_crop():
     runner.train_loop.current_dataloader = DataLoader(list(range(4)))
     with pytest.raises(RuntimeError, match='CentroidCrop'):
         CropScheduleHook('coarse2fine', SIZES).before_train_epoch(runner)
+
+
+def test_batches_cropped_before_a_change_still_stack():
+    """After a change, a real mmseg preprocessor stacks a batch mixing old and new crops."""
+    import torch
+    from mmseg.models import SegDataPreProcessor
+    from mmseg.structures import SegDataSample
+    from mmengine.structures import PixelData
+
+    runner = make_runner()
+    runner.model = SimpleNamespace(data_preprocessor=SegDataPreProcessor(size=(112, 112)))
+    hook = CropScheduleHook(crop_sizes=SIZES, mode='coarse2fine+', epoch_iters=2)
+    hook.before_train_iter(runner, 0)
+    inputs, samples = [], []
+    for side in (112, 64):  # prefetched at the old size, then cropped at the new one
+        inputs.append(torch.zeros(3, side, side, dtype=torch.uint8))
+        samples.append(SegDataSample(gt_sem_seg=PixelData(
+            data=torch.zeros(1, side, side, dtype=torch.long))))
+    out = runner.model.data_preprocessor(dict(inputs=inputs, data_samples=samples), True)
+    assert out['inputs'].shape == (2, 3, 112, 112)
+    assert out['data_samples'][1].gt_sem_seg.data[0, 100, 100] == 255  # padded, ignored

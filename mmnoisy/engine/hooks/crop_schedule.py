@@ -47,8 +47,9 @@ class CropScheduleHook(Hook):
     """Changes the training crop size per epoch (:func:`crop_schedule`).
 
     It sets the ``crop_size`` of every :class:`CentroidCrop` in the running training
-    dataloader's pipeline (a value in shared memory, read by loader workers too) and the data
-    preprocessor's padding ``size`` if it has one. With an epoch-based loop the change comes
+    dataloader's pipeline (a value in shared memory, read by loader workers too). A data
+    preprocessor that pads to a fixed ``size`` is switched to padding each batch to its own
+    largest crop, so batches of the previous size still stack. With an epoch-based loop the change comes
     before the epoch's iterator is built. With an iteration-based loop (``epoch_iters``
     given, e.g. :class:`SelfTrainingLoop`) it comes after the last iteration of an epoch,
     for the batches the loader prepares next (workers may hold a few prefetched batches of the
@@ -158,7 +159,9 @@ class CropScheduleHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         preprocessor = getattr(model, 'data_preprocessor', None)
         if getattr(preprocessor, 'size', None) is not None:
-            preprocessor.size = size
+            # Loader workers may hand over batches cropped before a change, or even straddling
+            # it; padding to a fixed size would leave such a batch unstackable.
+            preprocessor.size, preprocessor.size_divisor = None, 1
         loader.batch_sampler.batch_size = self._base_batch * self.batch_factor(size)
         if changed:
             runner.logger.info(f'crop schedule {self.mode}: epoch {epoch}, crop {size}, '
