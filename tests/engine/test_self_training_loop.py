@@ -46,7 +46,7 @@ def test_rounds_pseudo_label_and_keep_the_best(full_run):
 def test_each_stage_restarts_the_lr_schedule(full_run):
     lrs = logged_lrs(full_run[0])
     # PolyLR restarts at the first iteration of every stage: at the base LR for the
-    # supervised stage, at round_lr_factor (0.2, from the demo config) times it for rounds.
+    # supervised stage, at round_lr_factor (0.2, set by the tiny config) times it for rounds.
     assert lrs[1] == pytest.approx(0.05)
     assert lrs[5] == pytest.approx(lrs[8]) == pytest.approx(0.2 * 0.05)
     assert lrs[4] < lrs[1] and lrs[7] < lrs[5]

@@ -8,7 +8,7 @@ train_dataloader = dict(loader, dataset=dict(ann_file='ImageSets/Segmentation/4_
 val_dataloader = dict(loader, batch_size=1)
 test_dataloader = val_dataloader
 train_cfg = dict(
-    sup_iters=4, round_iters=3, val_interval=3, ratios=[0.5, 1.0],
+    sup_iters=4, round_iters=3, val_interval=3, ratios=[0.5, 1.0], round_lr_factor=0.2,
     semi_dataloader=dict(
         batch_size=2, num_workers=0,
         sampler=dict(batch_size=2, source_ratio=[1, 1])),
