@@ -10,9 +10,14 @@ MODES = ('paper', 'reference')
 REFERENCE_CLAMP = 1e-3
 
 
-def _kl_to_mixture(probs: Sequence[torch.Tensor], log_q: torch.Tensor) -> torch.Tensor:
-    """``sum_s KL(p_s || q)`` per pixel, (N, H, W); ``0 * log 0`` counts 0."""
-    return sum(F.kl_div(log_q, p, reduction='none').sum(1) for p in probs)
+def _kl_to_mixture(log_probs: Sequence[torch.Tensor], log_q: torch.Tensor) -> torch.Tensor:
+    """``sum_s KL(p_s || q)`` per pixel, (N, H, W), from log-probabilities.
+
+    Taking ``log p`` from ``log_softmax`` keeps the gradient finite where a confident model's
+    softmax underflows to 0 (through ``p * log p`` it would be ``0 * -inf = nan``).
+    """
+    return sum(F.kl_div(log_q, log_p, reduction='none', log_target=True).sum(1)
+               for log_p in log_probs)
 
 
 def _paper(logits, label, rho, ignore_index):
@@ -20,10 +25,10 @@ def _paper(logits, label, rho, ignore_index):
     num_valid = valid.sum().clamp_min(1)
     ce = [F.cross_entropy(z, label, ignore_index=ignore_index, reduction='sum') / num_valid
           for z in logits]
-    probs = [F.softmax(z, dim=1) for z in logits]
-    q = torch.stack(probs).mean(0).detach()
+    log_probs = [F.log_softmax(z, dim=1) for z in logits]
+    q = torch.stack(log_probs).exp().mean(0).detach()
     mask = (q.max(1).values > rho).float()
-    kl = _kl_to_mixture(probs, q.clamp_min(1e-12).log()) / len(logits)
+    kl = _kl_to_mixture(log_probs, q.clamp_min(1e-12).log()) / len(logits)
     return dict(loss_ce=sum(ce) / len(logits), loss_consistency=(kl * mask).mean())
 
 
@@ -33,13 +38,13 @@ def _reference(logits, label, rho, mixture, ignore_index):
     weights = F.softmax(mixture, dim=0)
     ce = sum(F.cross_entropy(z * w, label, ignore_index=ignore_index, reduction='none')
              for z, w in zip(logits, weights))
-    probs = [F.softmax(z, dim=1) for z in logits]
-    q = sum(w * p for w, p in zip(weights, probs))
+    log_probs = [F.log_softmax(z, dim=1) for z in logits]
+    q = sum(w * log_p.exp() for w, log_p in zip(weights, log_probs))
     q = q.clamp(REFERENCE_CLAMP, 1 - REFERENCE_CLAMP)
     valid = (label != ignore_index).unsqueeze(1).to(q.dtype)
     # One bit per image: its most confident non-ignored pixel reaches rho.
     mask = (torch.amax(q * valid, dim=(1, 2, 3)) >= rho).to(q.dtype)
-    kl = _kl_to_mixture(probs, q.log()) * mask[:, None, None]
+    kl = _kl_to_mixture(log_probs, q.log()) * mask[:, None, None]
     return dict(loss_ce=ce.mean(), loss_consistency=kl.mean())
 
 
