@@ -42,7 +42,7 @@ def main():
     from mmengine.registry import init_default_scope
 
     from mmnoisy.datasets.samplers import build_centroid_index
-    from mmnoisy.engine.loops.self_training_loop import _iter_dataset_cfgs, read_pseudo_labels
+    from mmnoisy.engine.loops.self_training_loop import leaf_dataset_cfgs, read_pseudo_labels
     from mmnoisy.registry import DATASETS
     args = parse_args()
     cfg = load_cli_config(args)
@@ -50,7 +50,7 @@ def main():
     loader = cfg.train_cfg.get('semi_dataloader') or cfg.train_dataloader
     sampler = uniform_sampler_cfg(loader.sampler)
     cache_dir = osp.join(cfg.work_dir, 'centroids')
-    for dataset_cfg in _iter_dataset_cfgs(loader.dataset.to_dict()):
+    for dataset_cfg in leaf_dataset_cfgs(loader.dataset.to_dict()):
         if dataset_cfg.get('source') == 'pseudo':
             if not args.pseudo_dir:
                 print_log('skipping the pseudo-labelled source (no --pseudo-dir)',

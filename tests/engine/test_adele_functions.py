@@ -1,4 +1,6 @@
 """ADELE's curve fit, trigger and correction rule (methods.md §1.2, §1.4)."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -105,5 +107,8 @@ def test_hook_state_round_trip():
     checkpoint = {}
     hook.before_save_checkpoint(None, checkpoint)
     restored = AdaptiveLabelCorrectionHook()
-    restored.after_load_checkpoint(None, checkpoint)
+    restored.after_load_checkpoint(SimpleNamespace(_resume=True), checkpoint)
     assert restored.state_dict() == hook.state_dict()
+    fine_tuned = AdaptiveLabelCorrectionHook()  # load_from: a new run on the old weights
+    fine_tuned.after_load_checkpoint(SimpleNamespace(_resume=False), checkpoint)
+    assert fine_tuned.state_dict() == AdaptiveLabelCorrectionHook().state_dict()

@@ -66,6 +66,15 @@ def test_correction_and_resume(noisy_root, tmp_path):
     assert resumed['label_set'] == 'adele_labels/epoch_2'
     assert [t['epoch'] for t in resumed['timings']] == [1, 2]
 
+    # Fine-tuning from that checkpoint (load_from, not --resume) is a new run: fresh curves,
+    # no triggers inherited from the old fits, the original labels.
+    tuned_dir = str(tmp_path / 'fine_tuned')
+    run_tool('tools/train.py', CONFIG, '--work-dir', tuned_dir,
+             *options(noisy_root, f'load_from={work_dir}/epoch_3.pth', 'train_cfg.max_epochs=1'))
+    tuned = read_curves(tuned_dir)
+    assert len(tuned['curves']['noisy']) == iters_per_epoch
+    assert tuned['triggered'] == {} and tuned['label_set'] is None
+
 
 def test_hook_refuses_plain_segmentor():
     from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook

@@ -97,8 +97,11 @@ def test_resume_continues_the_schedule():
     checkpoint = {}
     hook.before_save_checkpoint(None, checkpoint)
     assert checkpoint['crop_schedule']['progress'] == 11
+    fine_tuned = CropScheduleHook('fine2coarse+', SIZES, 2, epoch_iters=3)
+    fine_tuned.after_load_checkpoint(SimpleNamespace(_resume=False), checkpoint)  # load_from
+    assert fine_tuned.progress == 0
     resumed = CropScheduleHook('fine2coarse+', SIZES, 2, epoch_iters=3)
-    resumed.after_load_checkpoint(None, checkpoint)
+    resumed.after_load_checkpoint(SimpleNamespace(_resume=True), checkpoint)
     # a fresh loader, built at the full crop, as after --resume
     assert first + run_iters(resumed, make_runner(), 11, 20) == full
 

@@ -4,11 +4,19 @@
 # a record every INTERVAL=4 iterations; override them in the environment). Results:
 # `python tools/benchmark/adele_summary.py work_dirs/benchmark_adele` (tables in docs/adele.md).
 # ROOT=data/shapes_cue GEN_ARGS=--colour-cue runs on the colour-cue variant of the data.
+# METHODS picks the runs (default "baseline adele"); `adele-cumulative` is ADELE with
+# `reset_to_initial=False` (each correction starts from the previous corrected labels);
+# `adele-t1` is ADELE with the correction's softmax at temperature 1 (the paper's text; the
+# released code and the default use 3).
+# PRETRAIN=1 starts every run from one model trained on the clean labels of the last
+# PRETRAIN_IMAGES=500 train images (disjoint from the NTRAIN noisy ones) for PRETRAIN_EPOCHS=4
+# epochs, in place of the paper's ImageNet-pretrained DeepLab whose early learning is fast.
 # Usage (from the repo root): bash tools/benchmark/adele_shapes.sh [SEEDS...]
 set -euo pipefail
 SEEDS=${*:-0 1 2}
 ROOT=${ROOT:-data/shapes}
 OUT=${OUT:-work_dirs/benchmark_adele}
+METHODS=${METHODS:-baseline adele}
 NTRAIN=${NTRAIN:-128} EPOCHS=${EPOCHS:-8} INTERVAL=${INTERVAL:-4}
 PY=${PYTHON:-python}
 export PYTHONPATH=${PYTHONPATH:-.} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
@@ -26,12 +34,34 @@ OPTS="train_dataloader.dataset.dataset.data_root=$ROOT val_dataloader.dataset.da
   test_dataloader.dataset.ann_file=$(pwd)/$OUT/val100.txt
   param_scheduler.1.end=$EPOCHS default_hooks.checkpoint.max_keep_ckpts=1
   default_hooks.logger.interval=8"
+if [ -n "${PRETRAIN:-}" ]; then
+  PIMG=${PRETRAIN_IMAGES:-500} PEP=${PRETRAIN_EPOCHS:-4}
+  tail -$PIMG $ROOT/ImageSets/Segmentation/train.txt > $OUT/pretrain$PIMG.txt
+  if [ -n "$(comm -12 <(sort $OUT/train$NTRAIN.txt) <(sort $OUT/pretrain$PIMG.txt))" ]; then
+    echo "the pretraining images overlap the $NTRAIN noisy ones" >&2; exit 2
+  fi
+  [ -f $OUT/pretrain/epoch_$PEP.pth ] || nice -n 15 $PY tools/train.py \
+    configs/adele/deeplabv2_r18-d8_baseline_shapes-moderate.py --work-dir $OUT/pretrain \
+    --cfg-options $OPTS train_cfg.max_epochs=$PEP train_cfg.val_interval=$PEP \
+    param_scheduler.1.end=$PEP train_dataloader.dataset.dataset.data_prefix.seg_map_path=SegmentationClass \
+    train_dataloader.dataset.dataset.ann_file=$(pwd)/$OUT/pretrain$PIMG.txt custom_hooks.0.plot=False \
+    > $OUT/pretrain.log 2>&1
+  OPTS="$OPTS load_from=$OUT/pretrain/epoch_$PEP.pth"
+fi
 for seed in $SEEDS; do
-  for method in baseline adele; do
-    cfg=configs/adele/deeplabv2_r18-d8_${method}_shapes-moderate.py
+  for method in $METHODS; do
+    variant=""
+    case $method in
+      adele-cumulative) cfg=adele; variant="custom_hooks.0.reset_to_initial=False" ;;
+      adele-t1) cfg=adele; variant="custom_hooks.0.temperature=1.0" ;;
+      baseline|adele) cfg=$method ;;
+      *) echo "unknown method $method (baseline, adele, adele-cumulative, adele-t1)" >&2
+         exit 2 ;;
+    esac
+    cfg=configs/adele/deeplabv2_r18-d8_${cfg}_shapes-moderate.py
     wd=$OUT/${method}_seed$seed
     [ -f $wd/epoch_$EPOCHS.pth ] && continue
-    nice -n 15 $PY tools/train.py $cfg --work-dir $wd --cfg-options $OPTS randomness.seed=$seed \
+    nice -n 15 $PY tools/train.py $cfg --work-dir $wd --cfg-options $OPTS $variant randomness.seed=$seed \
       > $OUT/${method}_seed$seed.log 2>&1
   done
 done

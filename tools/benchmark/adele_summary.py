@@ -1,10 +1,14 @@
 """Summarise tools/benchmark/adele_shapes.sh: clean val mIoU per seed, triggers, IoU_el/IoU_m
-at each epoch end, and the cost of a correction pass against one inference epoch.
+at each epoch end, the quality of the corrected label sets, and the cost of a correction pass
+against one inference epoch.
 
-``python tools/benchmark/adele_summary.py work_dirs/benchmark_adele [--timing]``
-prints markdown tables (copied into docs/adele.md) and writes ``curves.png`` there.
-``--timing`` also times, on the ADELE seed-0 checkpoint and the same machine state, one
-single-scale inference epoch over the training images and one full correction pass.
+``python tools/benchmark/adele_summary.py work_dirs/benchmark_adele [--ranges 10 20 40]
+[--labels] [--timing]`` prints markdown tables (copied into docs/adele.md) and writes
+``curves.png`` there. ``--ranges`` averages IoU_el / IoU_m over epoch ranges per seed.
+``--labels`` compares each corrected label set with the clean labels: how many of the noisy
+labels' wrong pixels it fixed and how many right pixels it broke. ``--timing`` also times,
+on the ADELE seed-0 checkpoint and the same machine state, one single-scale inference epoch
+over the training images and one full correction pass.
 """
 import argparse
 import glob
@@ -17,7 +21,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-METHODS = ('baseline', 'adele')
+METHODS = ('baseline', 'adele', 'adele-cumulative', 'adele-t1')
 
 
 def final_miou(log_path):
@@ -38,6 +42,52 @@ def epoch_means(state, name):
     return [100 * float(v) for v in ends.mean(1)]
 
 
+def range_means(state, name, bounds):
+    """Epoch-end means (:func:`epoch_means`) averaged over the epochs ``(b_i, b_i+1]``."""
+    ends = epoch_means(state, name)
+    edges = [0, *[b for b in bounds if b < len(ends)], len(ends)]
+    return [float(np.mean(ends[lo:hi])) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
+
+
+def train_dataset(work_dir):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    import mmnoisy  # noqa: F401
+    from mmnoisy.registry import DATASETS
+    cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
+    init_default_scope('mmnoisy')
+    return DATASETS.build(cfg.train_dataloader.dataset)
+
+
+def label_set_quality(work_dir):
+    """Per corrected label set: (epoch, pixels fixed, pixels broken, share of the noisy
+    labels' wrong pixels still wrong in %), against the clean labels."""
+    from mmnoisy.datasets.label_io import read_label
+    dataset = train_dataset(work_dir)
+    labels = []
+    for idx in range(len(dataset)):
+        info = dataset.get_data_info(idx)
+        labels.append((dataset.label_name(info), read_label(info['noisy_seg_map_path'])[0],
+                       read_label(info['clean_seg_map_path'])[0]))
+    wrong = sum(int(np.count_nonzero((noisy != clean) & (clean != 255)))
+                for _, noisy, clean in labels)
+    rows = []
+    sets = glob.glob(osp.join(work_dir, 'adele_labels', 'epoch_*[0-9]'))
+    for folder in sorted(sets, key=lambda p: int(p.rsplit('_', 1)[1])):
+        fixed = broken = left = 0
+        for name, noisy, clean in labels:
+            path = osp.join(folder, name)
+            label = read_label(path)[0] if osp.isfile(path) else noisy
+            valid = clean != 255
+            changed = (label != noisy) & valid
+            fixed += int(np.count_nonzero(changed & (label == clean)))
+            broken += int(np.count_nonzero(changed & (noisy == clean)))
+            left += int(np.count_nonzero((label != clean) & valid))
+        rows.append((int(folder.rsplit('_', 1)[1]), fixed, broken, 100 * left / max(wrong, 1)))
+    return wrong, rows
+
+
 def plot(states, out):
     import matplotlib
     matplotlib.use('Agg')
@@ -48,7 +98,7 @@ def plot(states, out):
         for method, state in states.items():
             rows = np.asarray(state['curves'][name])[:, 1:].mean(1)
             x = np.arange(1, len(rows) + 1) * state['interval'] / state['iters_per_epoch']
-            ax.plot(x, 100 * rows, label=method, ls='-' if method == 'adele' else '--')
+            ax.plot(x, 100 * rows, label=method, ls='--' if method == 'baseline' else '-')
         ax.set(title=title, xlabel='epoch')
         ax.legend()
     axes[0].set_ylabel('mean over foreground classes (%)')
@@ -66,13 +116,13 @@ def time_passes(work_dir):
     import mmnoisy  # noqa: F401
     from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
     from mmnoisy.registry import DATASETS, MODELS
-    from mmnoisy.utils.compat import load_runner_checkpoint
+    from mmnoisy.utils.compat import load_from_trusted_local
     cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
     init_default_scope('mmnoisy')
     model = MODELS.build(cfg.model)
     last = max(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
                key=lambda p: int(re.search(r'epoch_(\d+)', p).group(1)))
-    model.load_state_dict(load_runner_checkpoint(last)['state_dict'])
+    model.load_state_dict(load_from_trusted_local(last)['state_dict'])
     model.eval()
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     torch.set_num_threads(1)
@@ -94,19 +144,41 @@ def time_passes(work_dir):
     return result
 
 
+def print_range_table(all_states, bounds):
+    n = max(len(epoch_means(state, 'm')) for state in all_states.values())
+    edges = [0, *[b for b in bounds if b < n], n]
+    heads = [f'epochs {lo + 1}-{hi}' for lo, hi in zip(edges[:-1], edges[1:])]
+    print('\n| curve | ' + ' | '.join(heads) + ' |\n' + '|---' * (len(heads) + 1) + '|')
+    for name in ('m', 'el'):
+        for method in METHODS:
+            seeds = sorted(s for m, s in all_states if m == method)
+            if not seeds:
+                continue
+            per_seed = [range_means(all_states[method, s], name, bounds) for s in seeds]
+            cells = [' / '.join(f'{v[i]:.1f}' if i < len(v) else '-' for v in per_seed)
+                     for i in range(len(heads))]  # '-': a run still going
+            print(f'| {method} IoU_{name} (seeds {", ".join(map(str, seeds))}) | ' +
+                  ' | '.join(cells) + ' |')
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('out', nargs='?', default='work_dirs/benchmark_adele')
+    parser.add_argument('--ranges', type=int, nargs='*', default=[10, 20, 40],
+                        help='last epoch of each range of the per-seed IoU_el/IoU_m table')
+    parser.add_argument('--labels', action='store_true')
     parser.add_argument('--timing', action='store_true')
     args = parser.parse_args()
-    rows, states = {}, {}
+    rows, states, all_states = {}, {}, {}
     for method in METHODS:
         for log in sorted(glob.glob(osp.join(args.out, f'{method}_seed*.log'))):
             seed = int(re.search(r'seed(\d+)', log).group(1))
             rows.setdefault(method, {})[seed] = final_miou(log)
             state = curves(log[:-4])
-            if state is not None and seed == 0:
-                states[method] = state
+            if state is not None:
+                all_states[method, seed] = state
+                if seed == 0:
+                    states[method] = state
     seeds = sorted({s for r in rows.values() for s in r})
     print('| method | ' + ' | '.join(f'seed {s}' for s in seeds) + ' | mean ± std |')
     print('|---' * (len(seeds) + 2) + '|')
@@ -123,6 +195,20 @@ def main():
         for t in state.get('timings', []):
             print(f'  correction after epoch {t["epoch"]}: {t["seconds"]:.1f} s, '
                   f'{t["changed"]}/{t["images"]} labels changed, flip {t["flip"]}')
+    if all_states:
+        print_range_table(all_states, args.ranges)
+    if args.labels:
+        print('\n| run | corrections | wrong pixels left, % (first, min, last) | '
+              'fixed / broken pixels (all corrections) |\n|---|---|---|---|')
+        for (method, seed), state in sorted(all_states.items()):
+            if method == 'baseline':
+                continue
+            wrong, quality = label_set_quality(osp.join(args.out, f'{method}_seed{seed}'))
+            if quality:
+                left = [q[3] for q in quality]
+                print(f'| {method} seed {seed} | {len(quality)} | {left[0]:.1f}, '
+                      f'{min(left):.1f}, {left[-1]:.1f} | {sum(q[1] for q in quality)} / '
+                      f'{sum(q[2] for q in quality)} (of {wrong} wrong) |')
     if states:
         plot(states, osp.join(args.out, 'curves.png'))
     if args.timing:

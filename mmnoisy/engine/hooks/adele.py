@@ -376,7 +376,9 @@ class AdaptiveLabelCorrectionHook(Hook):
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         state = checkpoint.get('adele')
-        if state is None:
+        # `load_from` (fine-tuning from an earlier run) starts fresh curves: only --resume
+        # continues that run's curves, triggers and label set.
+        if state is None or not getattr(runner, '_resume', False):
             return
         self.curves = {k: list(v) for k, v in state['curves'].items()}
         self.triggered = {int(k): v for k, v in state['triggered'].items()}

@@ -127,7 +127,8 @@ class CropScheduleHook(Hook):
         checkpoint[STATE_KEY] = self.state_dict()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        if STATE_KEY in checkpoint:
+        # Only --resume continues the schedule; `load_from` starts a new one.
+        if STATE_KEY in checkpoint and getattr(runner, '_resume', False):
             self.load_state_dict(checkpoint[STATE_KEY])
 
     def state_dict(self) -> dict:

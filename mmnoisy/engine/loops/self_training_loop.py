@@ -22,11 +22,11 @@ from mmnoisy.utils.compat import trusted_checkpoint_loading
 STATE_KEY = 'self_training'
 
 
-def _iter_dataset_cfgs(dataset_cfg: dict):
+def leaf_dataset_cfgs(dataset_cfg: dict):
     """Every leaf dataset config of a (possibly concatenated) dataset config."""
     if 'datasets' in dataset_cfg:
         for sub in dataset_cfg['datasets']:
-            yield from _iter_dataset_cfgs(sub)
+            yield from leaf_dataset_cfgs(sub)
     else:
         yield dataset_cfg
 
@@ -111,7 +111,7 @@ class SelfTrainingLoop(BaseLoop):
                              f'given ({self.ratios}); give one ratio per round')
         self.semi_dataloader_cfg = copy.deepcopy(semi_dataloader)
         if not any(d.get('source') == 'pseudo'
-                   for d in _iter_dataset_cfgs(self.semi_dataloader_cfg['dataset'])):
+                   for d in leaf_dataset_cfgs(self.semi_dataloader_cfg['dataset'])):
             raise ValueError("semi_dataloader needs a dataset with source='pseudo' to read "
                              'the pseudo labels')
         self._check_disjoint_splits()
@@ -128,7 +128,7 @@ class SelfTrainingLoop(BaseLoop):
     def _check_disjoint_splits(self) -> None:
         """Refuse an image listed both as labelled and as unlabelled."""
         ids = {'labeled': [], 'pseudo': []}
-        for dataset in _iter_dataset_cfgs(self.semi_dataloader_cfg['dataset']):
+        for dataset in leaf_dataset_cfgs(self.semi_dataloader_cfg['dataset']):
             source, ann_file = dataset.get('source'), dataset.get('ann_file')
             if source in ids and ann_file:
                 path = osp.join(dataset.get('data_root') or '', ann_file)
@@ -138,7 +138,7 @@ class SelfTrainingLoop(BaseLoop):
 
     def _iters_per_round(self, epochs: float) -> int:
         sampler = self.semi_dataloader_cfg['sampler']
-        datasets = list(_iter_dataset_cfgs(self.semi_dataloader_cfg['dataset']))
+        datasets = list(leaf_dataset_cfgs(self.semi_dataloader_cfg['dataset']))
         pseudo_share = sum(ratio for d, ratio in zip(datasets, sampler['source_ratio'])
                            if d.get('source') == 'pseudo')
         if not pseudo_share:
@@ -292,7 +292,7 @@ class SelfTrainingLoop(BaseLoop):
 
     def _round_dataloader(self, stage: int, pseudo_dir: str) -> DataLoader:
         cfg = copy.deepcopy(self.semi_dataloader_cfg)
-        for dataset in _iter_dataset_cfgs(cfg['dataset']):
+        for dataset in leaf_dataset_cfgs(cfg['dataset']):
             if dataset.get('source') == 'pseudo':
                 read_pseudo_labels(dataset, pseudo_dir)
         cfg['sampler']['seed'] = (self.runner.seed or 0) + stage
