@@ -21,7 +21,14 @@ from types import SimpleNamespace
 
 import numpy as np
 
-METHODS = ('baseline', 'adele', 'adele-cumulative', 'adele-t1')
+FIRST = ('baseline', 'adele')  # table order; the variants (adele-cumulative, adele-t<T>) follow
+
+
+def find_methods(out):
+    """The methods with a ``<method>_seed<k>.log`` in ``out``, baseline and adele first."""
+    names = {re.sub(r'_seed\d+\.log$', '', osp.basename(p))
+             for p in glob.glob(osp.join(out, '*_seed*.log'))}
+    return [m for m in FIRST if m in names] + sorted(names - set(FIRST))
 
 
 def final_miou(log_path):
@@ -144,13 +151,13 @@ def time_passes(work_dir):
     return result
 
 
-def print_range_table(all_states, bounds):
+def print_range_table(all_states, bounds, methods):
     n = max(len(epoch_means(state, 'm')) for state in all_states.values())
     edges = [0, *[b for b in bounds if b < n], n]
     heads = [f'epochs {lo + 1}-{hi}' for lo, hi in zip(edges[:-1], edges[1:])]
     print('\n| curve | ' + ' | '.join(heads) + ' |\n' + '|---' * (len(heads) + 1) + '|')
     for name in ('m', 'el'):
-        for method in METHODS:
+        for method in methods:
             seeds = sorted(s for m, s in all_states if m == method)
             if not seeds:
                 continue
@@ -170,7 +177,8 @@ def main():
     parser.add_argument('--timing', action='store_true')
     args = parser.parse_args()
     rows, states, all_states = {}, {}, {}
-    for method in METHODS:
+    methods = find_methods(args.out)
+    for method in methods:
         for log in sorted(glob.glob(osp.join(args.out, f'{method}_seed*.log'))):
             seed = int(re.search(r'seed(\d+)', log).group(1))
             rows.setdefault(method, {})[seed] = final_miou(log)
@@ -196,7 +204,7 @@ def main():
             print(f'  correction after epoch {t["epoch"]}: {t["seconds"]:.1f} s, '
                   f'{t["changed"]}/{t["images"]} labels changed, flip {t["flip"]}')
     if all_states:
-        print_range_table(all_states, args.ranges)
+        print_range_table(all_states, args.ranges, methods)
     if args.labels:
         print('\n| run | corrections | wrong pixels left, % (first, min, last) | '
               'fixed / broken pixels (all corrections) |\n|---|---|---|---|')
