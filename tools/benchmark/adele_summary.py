@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-FIRST = ('baseline', 'adele')  # table order; the variants (adele-cumulative, adele-t<T>) follow
+FIRST = ('baseline', 'adele')  # table order; the variants follow, sorted
 
 
 def find_methods(out):
@@ -56,14 +56,18 @@ def range_means(state, name, bounds):
     return [float(np.mean(ends[lo:hi])) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
 
 
-def train_dataset(work_dir):
+def run_config(work_dir):
+    """The config a run saved in its work dir, with the mmnoisy scope set."""
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
     import mmnoisy  # noqa: F401
-    from mmnoisy.registry import DATASETS
-    cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
     init_default_scope('mmnoisy')
+    return Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
+
+
+def train_dataset(cfg):
+    from mmnoisy.registry import DATASETS
     return DATASETS.build(cfg.train_dataloader.dataset)
 
 
@@ -71,7 +75,7 @@ def label_set_quality(work_dir):
     """Per corrected label set: (epoch, pixels fixed, pixels broken, share of the noisy
     labels' wrong pixels still wrong in %), against the clean labels."""
     from mmnoisy.datasets.label_io import read_label
-    dataset = train_dataset(work_dir)
+    dataset = train_dataset(run_config(work_dir))
     labels = []
     for idx in range(len(dataset)):
         info = dataset.get_data_info(idx)
@@ -117,21 +121,17 @@ def time_passes(work_dir):
     """Seconds of one single-scale inference epoch and of one correction pass."""
     import mmcv
     import torch
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
 
-    import mmnoisy  # noqa: F401
     from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
-    from mmnoisy.registry import DATASETS, MODELS
+    from mmnoisy.registry import MODELS
     from mmnoisy.utils.compat import load_from_trusted_local
-    cfg = Config.fromfile(glob.glob(osp.join(work_dir, '*.py'))[0])
-    init_default_scope('mmnoisy')
+    cfg = run_config(work_dir)
     model = MODELS.build(cfg.model)
     last = max(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
                key=lambda p: int(re.search(r'epoch_(\d+)', p).group(1)))
     model.load_state_dict(load_from_trusted_local(last)['state_dict'])
     model.eval()
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    dataset = train_dataset(cfg)
     torch.set_num_threads(1)
     start = time.perf_counter()
     for idx in range(len(dataset)):
@@ -208,7 +208,7 @@ def main():
     if args.labels:
         print('\n| run | corrections | wrong pixels left, % (first, min, last) | '
               'fixed / broken pixels (all corrections) |\n|---|---|---|---|')
-        for (method, seed), state in sorted(all_states.items()):
+        for method, seed in sorted(all_states):
             if method == 'baseline':
                 continue
             wrong, quality = label_set_quality(osp.join(args.out, f'{method}_seed{seed}'))

@@ -29,7 +29,9 @@ from mmnoisy.datasets.label_io import read_label, write_label
 from mmnoisy.registry import HOOKS
 
 IGNORE_INDEX = 255
-NEVER = 16  # correction_start_epoch when the curve never flattens within 15 epochs
+# correction_start_epoch when the curve has not flattened within 15 epochs. As in the released
+# code, a class with this start epoch is still corrected from epoch 16 in longer runs.
+NEVER = 16
 CHECK_EPOCHS = np.arange(1, NEVER)
 DERIVATIVE_OFFSET = 1e-6  # the released code evaluates f' at t + 1e-6 (t**(b-1) at 0)
 
@@ -67,13 +69,15 @@ def fit_iou_curve(x: Sequence[float], y: Sequence[float]) -> Tuple[float, float,
 
 def correction_start_epoch(iou_history: Sequence[float], interval: int,
                            iters_per_epoch: float, r: float = 0.9) -> int:
-    """The epoch from which a class is corrected (:data:`NEVER` = 16 when never).
+    """The epoch from which a class is corrected (:data:`NEVER` = 16: not within epochs 1-15).
 
     The curve is placed on ``x = linspace(0, len(y) * interval / iters_per_epoch, len(y))``
     and fitted (:func:`fit_iou_curve`); for t = 1..15,
     ``rel(t) = | |f'(t)| - |f'(1)| | / |f'(1)|``, entries above 1 are set to 0, and the
     answer is ``count(rel <= r) + 1``. A class triggers when the (0-based) epoch that just
-    ended is ``>=`` this. A flat or failed fit (``f'(1)`` zero or not finite) never triggers.
+    ended is ``>=`` this, so in runs longer than 16 epochs even :data:`NEVER` triggers at
+    epoch 16, as released. A flat or failed fit (``f'(1)`` zero or not finite, fewer than 3
+    records) also gives :data:`NEVER` instead of NaN comparisons.
 
     Args:
         iou_history (Sequence[float]): The class's training IoU, one value per record.
