@@ -67,6 +67,27 @@ def run_cli(main: Callable[[], None]) -> None:
             raise
         print(f'error: {message}', file=sys.stderr)
         sys.exit(2)
+    shut_down_distributed()
+
+
+def shut_down_distributed() -> None:
+    """Tear the process group down while the interpreter is still whole.
+
+    Left to interpreter exit, a gloo worker thread can free the tensors of the run's last
+    collective (the evaluator's metric broadcast) after finalization has begun; taking the
+    GIL then ends the thread inside a destructor and the rank dies with SIGABRT
+    ("terminate called without an active exception", pytorch/pytorch#190489) after a
+    successful run. The barrier drains the work queues, collecting the finished runner drops
+    the last DDP reference to the group, and destroying the group joins its threads.
+    """
+    import gc
+
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    dist.barrier()
+    gc.collect()
+    dist.destroy_process_group()
 
 
 def add_common_args(parser) -> None:

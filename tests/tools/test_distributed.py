@@ -51,3 +51,19 @@ def test_mim_train_two_processes(tmp_path, shapes_root):
         cwd=str(tmp_path), env=env, text=True, capture_output=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert osp.isfile(work_dir / 'iter_6.pth')
+
+
+def test_run_cli_tears_the_process_group_down(tmp_path):
+    """After a successful run the group is destroyed while the interpreter is whole (a
+    gloo thread freeing the last collective's tensors at exit aborts the rank)."""
+    import torch.distributed as dist
+
+    from mmnoisy.utils.cli import run_cli
+    dist.init_process_group('gloo', init_method=f'file://{tmp_path}/store', rank=0,
+                            world_size=1)
+    try:
+        run_cli(lambda: dist.broadcast_object_list([{'mIoU': 1.0}], src=0))
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
