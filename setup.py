@@ -70,5 +70,6 @@ if __name__ == '__main__':
         install_requires=read_requirements('requirements/runtime.txt'),
         extras_require=dict(
             tests=read_requirements('requirements/tests.txt'),
+            optional=read_requirements('requirements/optional.txt'),
             mim=read_requirements('requirements/mminstall.txt')),
         zip_safe=False)

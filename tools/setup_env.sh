@@ -23,9 +23,10 @@ then
     pip_install -c "$constraints" mmcv-lite==2.1.0
 fi
 stamp="$VENV/.mmnoisy-requirements"
-wanted=$(cat requirements/runtime.txt requirements/tests.txt | sha1sum)
+wanted=$(cat requirements/runtime.txt requirements/optional.txt requirements/tests.txt | sha1sum)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    pip_install -c "$constraints" -r requirements/runtime.txt -r requirements/tests.txt
+    pip_install -c "$constraints" -r requirements/runtime.txt -r requirements/optional.txt \
+        -r requirements/tests.txt
     echo "$wanted" > "$stamp"
 fi
 # A regular (not editable) install, so that `mim train mmnoisy` finds configs and tools.

@@ -4,8 +4,11 @@
 # Paper: SEAM pseudo labels 64.5 -> SEAM + ADELE 69.3 mIoU on VOC val (DeepLab, paper's WSSS
 # table); not reproduced here (no VOC/GPU on the development machine).
 # Expected time: ~20k iterations x 3 forwards (scales 0.7/1/1.5) at batch 10, crop 448,
-# plus one 3-scale pass over 10582 images per corrected epoch: roughly a day on one A100-class
-# GPU (estimate, not measured).
+# plus one 3-scale pass over 10582 images per corrected epoch, flipped too and refined by a
+# CPU dense CRF from epoch 9: roughly a day on one A100-class GPU (estimate, not measured).
+# The CRF takes ~1 s per 500x375 image with 21 classes on one shared CPU core (measured), so
+# ~3 h per pass on one rank; ranks split the images. It needs pydensecrf (tools/setup_env.sh
+# installs it); `--cfg-options custom_hooks.0.crf=False` turns it off.
 # Layout: data/VOCdevkit/VOC2012/{JPEGImages, SegmentationClassAug,
 #   ImageSets/Segmentation/{trainaug,val}.txt} and the pseudo labels in
 #   data/VOCdevkit/VOC2012/<pseudo_label_dir>/<id>.png (or pass an absolute path:
@@ -64,9 +67,12 @@ param_scheduler = [
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
+# The authors' example command: scales 0.75/1/1.5, flip and a one-iteration dense CRF from
+# epoch 9 (`--scale_index 0 --flip yes --CRF yes`), temperature 3, labels reset each epoch.
 custom_hooks = [
     dict(type='AdaptiveLabelCorrectionHook', interval=100, r=0.9, tau=0.8,
-         scales=(0.75, 1.0, 1.5), flip_from_epoch=9, temperature=3.0, reset_to_initial=True)
+         scales=(0.75, 1.0, 1.5), flip_from_epoch=9, temperature=3.0, crf=True,
+         reset_to_initial=True)
 ]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),

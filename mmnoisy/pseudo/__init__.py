@@ -1,4 +1,6 @@
-"""Offline pseudo-labelling: TTA inference, class-balanced thresholds, writers, reports."""
+"""Offline pseudo-labelling: TTA inference, dense CRF, class-balanced thresholds, writers,
+reports."""
+from .dense_crf import DenseCRFParams, dense_crf
 from .labeler import PseudoLabeler
 from .report import PseudoLabelReport
 from .rules import RULES, label_by_argmax, label_by_max, label_by_ratio
@@ -7,7 +9,7 @@ from .tta import predict_probabilities
 from .writer import write_label_png
 
 __all__ = [
-    'ClassConfidenceStats', 'PseudoLabelReport', 'PseudoLabeler', 'RULES',
-    'label_by_argmax', 'label_by_max', 'label_by_ratio', 'predict_probabilities',
+    'ClassConfidenceStats', 'DenseCRFParams', 'PseudoLabelReport', 'PseudoLabeler', 'RULES',
+    'dense_crf', 'label_by_argmax', 'label_by_max', 'label_by_ratio', 'predict_probabilities',
     'write_label_png'
 ]

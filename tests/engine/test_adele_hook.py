@@ -83,11 +83,12 @@ def test_hook_refuses_plain_segmentor():
 
 
 class ConstantModel(torch.nn.Module):
-    """Predicts ``cls`` everywhere with high confidence (stands in for a trained model)."""
+    """Predicts ``cls`` everywhere with logit ``logit`` (high confidence by default; stands
+    in for a trained model)."""
 
-    def __init__(self, cls, num_classes=9):
+    def __init__(self, cls, num_classes=9, logit=30.0):
         super().__init__()
-        self.cls, self.num_classes = cls, num_classes
+        self.cls, self.num_classes, self.logit = cls, num_classes, logit
         self.train_iou = TrainIoUAccumulator(num_classes)
         self.data_preprocessor = lambda data, training: dict(
             inputs=torch.stack(data['inputs']).float())
@@ -98,24 +99,31 @@ class ConstantModel(torch.nn.Module):
 
     def _logits(self, x):
         z = torch.zeros(x.shape[0], self.num_classes, x.shape[2] // 4, x.shape[3] // 4)
-        z[:, self.cls] = 30.0
+        z[:, self.cls] = self.logit
         return z
 
 
-def test_correction_pass_writes_and_dataset_reads(noisy_root, tmp_path):
+def correction_runner(root, work_dir, model):
+    """The parts of a runner the correction pass uses, around the noisy train set."""
     from mmnoisy.datasets import CorrectableLabelDataset
-    from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
     init_default_scope('mmnoisy')
     pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
                 dict(type='LoadExtraLabels'), dict(type='PackSegInputsWithExtraLabels')]
     dataset = CorrectableLabelDataset(dict(
-        type='ProceduralShapesDataset', data_root=noisy_root,
+        type='ProceduralShapesDataset', data_root=root,
         data_prefix=dict(img_path='JPEGImages', seg_map_path=NOISY),
         ann_file='ImageSets/Segmentation/train.txt', pipeline=pipeline),
         clean_label_dir='SegmentationClass')
     loader = SimpleNamespace(dataset=dataset, _iterator=object())
-    runner = SimpleNamespace(work_dir=str(tmp_path), model=ConstantModel(cls=1),
-                             train_loop=SimpleNamespace(dataloader=loader))
+    return SimpleNamespace(work_dir=str(work_dir), model=model,
+                           train_loop=SimpleNamespace(dataloader=loader))
+
+
+def test_correction_pass_writes_and_dataset_reads(noisy_root, tmp_path):
+    from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
+    runner = correction_runner(noisy_root, tmp_path, ConstantModel(cls=1))
+    loader = runner.train_loop.dataloader
+    dataset = loader.dataset
     hook = AdaptiveLabelCorrectionHook()
     hook._correct(runner, epoch=3, update_classes=[0, 1])
     assert loader._iterator is None  # workers restart to see the new labels
@@ -137,3 +145,18 @@ def test_correction_pass_writes_and_dataset_reads(noisy_root, tmp_path):
         # Background became disc; other classes of the label are untouched.
         assert set(np.unique(new)) <= set(np.unique(noisy)) | {1}
         assert not (new == 0).any()
+
+
+def test_crf_sharpens_the_predictions_from_flip_epoch(noisy_root, tmp_path):
+    """Logit margin 6 at temperature 3 is 0.48 confidence: below tau=0.8, so nothing
+    changes without the CRF; the CRF (from ``flip_from_epoch``) lifts it above tau."""
+    from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
+    runner = correction_runner(noisy_root, tmp_path, ConstantModel(cls=1, logit=6.0))
+    hook = AdaptiveLabelCorrectionHook(crf=True, flip_from_epoch=2)
+    hook._correct(runner, epoch=1, update_classes=[0, 1])
+    assert hook.corrected == [] and hook.timings[-1]['crf'] is False
+    hook._correct(runner, epoch=2, update_classes=[0, 1])
+    assert hook.corrected and hook.timings[-1]['crf'] is True
+    plain = AdaptiveLabelCorrectionHook(crf=False, flip_from_epoch=2)
+    plain._correct(runner, epoch=2, update_classes=[0, 1])
+    assert plain.corrected == []

@@ -8,7 +8,9 @@
 # `reset_to_initial=False` (each correction starts from the previous corrected labels);
 # `adele-t<T>` is ADELE with the correction's softmax at temperature T (`adele-t1`: the
 # paper's text; the released code and the default use 3); `adele-nocorrect` is the
-# multi-scale consistency alone (the hook records curves but corrects nothing).
+# multi-scale consistency alone (the hook records curves but corrects nothing);
+# `adele-crf` (and `adele-crf-t<T>`) refines the correction's predictions from epoch 9 with
+# the released one-iteration dense CRF (the authors' example command, `--CRF yes`).
 # PRETRAIN=1 starts every run from one model trained on the clean labels of the last
 # PRETRAIN_IMAGES=500 train images (disjoint from the NTRAIN noisy ones) for PRETRAIN_EPOCHS=4
 # epochs, in place of the paper's ImageNet-pretrained DeepLab whose early learning is fast.
@@ -56,8 +58,12 @@ for seed in $SEEDS; do
       adele-cumulative) cfg=adele; variant="custom_hooks.0.reset_to_initial=False" ;;
       adele-t[0-9]*) cfg=adele; variant="custom_hooks.0.temperature=${method#adele-t}" ;;
       adele-nocorrect) cfg=adele; variant="custom_hooks.0.correct=False" ;;
+      adele-crf) cfg=adele; variant="custom_hooks.0.crf=True" ;;
+      adele-crf-t[0-9]*) cfg=adele
+         variant="custom_hooks.0.crf=True custom_hooks.0.temperature=${method#adele-crf-t}" ;;
       baseline|adele) cfg=$method ;;
-      *) echo "unknown method $method (baseline, adele, adele-cumulative, adele-t<T>, adele-nocorrect)" >&2
+      *) echo "unknown method $method (baseline, adele, adele-cumulative, adele-t<T>, adele-nocorrect,
+         adele-crf, adele-crf-t<T>)" >&2
          exit 2 ;;
     esac
     cfg=configs/adele/deeplabv2_r18-d8_${cfg}_shapes-moderate.py

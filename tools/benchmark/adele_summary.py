@@ -3,8 +3,8 @@ at each epoch end, the quality of the corrected label sets, and the cost of a co
 against one inference epoch.
 
 ``python tools/benchmark/adele_summary.py work_dirs/benchmark_adele [--ranges 10 20 40]
-[--labels] [--timing]`` prints markdown tables (copied into docs/adele.md) and writes
-``curves.png`` there. ``--ranges`` averages IoU_el / IoU_m over epoch ranges per seed.
+[--labels] [--timing] [--methods baseline adele ...]`` prints markdown tables (copied into
+docs/adele.md) and writes ``curves.png`` there. ``--ranges`` averages IoU_el / IoU_m over epoch ranges per seed.
 ``--labels`` compares each corrected label set with the clean labels: how many of the noisy
 labels' wrong pixels it fixed and how many right pixels it broke. ``--timing`` also times,
 on the ADELE seed-0 checkpoint and the same machine state, one single-scale inference epoch
@@ -175,9 +175,12 @@ def main():
                         help='last epoch of each range of the per-seed IoU_el/IoU_m table')
     parser.add_argument('--labels', action='store_true')
     parser.add_argument('--timing', action='store_true')
+    parser.add_argument('--methods', nargs='*',
+                        help='only these methods, in this order (default: all found); the '
+                        'plot curves.png shows them too')
     args = parser.parse_args()
     rows, states, all_states = {}, {}, {}
-    methods = find_methods(args.out)
+    methods = args.methods or find_methods(args.out)
     for method in methods:
         for log in sorted(glob.glob(osp.join(args.out, f'{method}_seed*.log'))):
             seed = int(re.search(r'seed(\d+)', log).group(1))

@@ -11,7 +11,7 @@ import os
 import os.path as osp
 import shutil
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import mmcv
 import numpy as np
@@ -26,6 +26,7 @@ from scipy.optimize import curve_fit
 
 from mmnoisy.datasets.correctable import CorrectableLabelDataset
 from mmnoisy.datasets.label_io import read_label, write_label
+from mmnoisy.pseudo.dense_crf import DenseCRFParams, dense_crf, require_pydensecrf
 from mmnoisy.registry import HOOKS
 
 IGNORE_INDEX = 255
@@ -143,13 +144,15 @@ def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
 
 @torch.no_grad()
 def predict_multiscale(model, img: np.ndarray, scales: Sequence[float] = (0.75, 1.0, 1.5),
-                       flip: bool = False, temperature: float = 3.0
+                       flip: bool = False, temperature: float = 3.0,
+                       crf: Optional[DenseCRFParams] = None
                        ) -> Tuple[np.ndarray, np.ndarray]:
     """Class and its probability per pixel of one image, from multi-scale logits.
 
     The image goes through the model's data preprocessor, each scale (and its mirror with
     ``flip``) is forwarded, the logits are resized to the image (mirrored back), averaged,
-    and ``softmax(mean / temperature)`` gives the probabilities (temperature 3 as released).
+    and ``softmax(mean / temperature)`` gives the probabilities (temperature 3 as released),
+    refined by a dense CRF on the image when ``crf`` is given.
 
     Args:
         model: An mmseg EncoderDecoder (eval mode).
@@ -157,6 +160,8 @@ def predict_multiscale(model, img: np.ndarray, scales: Sequence[float] = (0.75, 
         scales (Sequence[float]): Default: (0.75, 1.0, 1.5).
         flip (bool): Add horizontally flipped views. Default: False.
         temperature (float): Softmax temperature. Default: 3.0.
+        crf (DenseCRFParams, optional): Refine the probabilities with
+            :func:`mmnoisy.pseudo.dense_crf`. Default: None.
 
     Returns:
         tuple[np.ndarray, np.ndarray]: (H, W) predicted class and its probability.
@@ -174,8 +179,10 @@ def predict_multiscale(model, img: np.ndarray, scales: Sequence[float] = (0.75, 
             z = model.decode_head.forward(model.extract_feat(view))
             z = F.interpolate(z, size=size, mode='bilinear', align_corners=align)
             total = total + (z.flip(-1) if flipped else z)
-    prob = F.softmax(total / (len(scales) * (2 if flip else 1)) / temperature, dim=1)
-    max_prob, pred = prob[0].max(0)
+    prob = F.softmax(total / (len(scales) * (2 if flip else 1)) / temperature, dim=1)[0]
+    if crf is not None:
+        prob = torch.from_numpy(dense_crf(prob.cpu().numpy(), img, crf))
+    max_prob, pred = prob.max(0)
     return pred.cpu().numpy(), max_prob.cpu().numpy()
 
 
@@ -191,9 +198,10 @@ class AdaptiveLabelCorrectionHook(Hook):
     over ranks) is appended to its curve. At the end of each epoch every foreground class
     not yet triggered is fitted (:func:`correction_start_epoch`) and triggers when the epoch
     that ended is ``>=`` its start epoch; a triggered class stays triggered. Once any class
-    has triggered, each training image is predicted at ``scales`` (flipped too from epoch
-    ``flip_from_epoch``) and corrected by :func:`correct_label` with the background and the
-    triggered classes. Labels that differ from the original are written to
+    has triggered, each training image is predicted at ``scales`` (from epoch
+    ``flip_from_epoch`` on, flipped too and, with ``crf``, refined by a dense CRF, as the
+    released ``evaluate_aug_epoch``) and corrected by :func:`correct_label` with the
+    background and the triggered classes. Labels that differ from the original are written to
     ``work_dir/adele_labels/epoch_<k>/`` (ranks split the images; the folder appears
     atomically when complete) and every rank's dataset reads them from the next epoch.
     Curves, triggers and the label set are saved in checkpoints, so ``--resume`` continues
@@ -207,9 +215,14 @@ class AdaptiveLabelCorrectionHook(Hook):
         tau (float): Confidence needed to change a pixel. Default: 0.8.
         scales (Sequence[float]): Prediction scales (paper text: 0.7). Default:
             (0.75, 1.0, 1.5).
-        flip_from_epoch (int): First (0-based) epoch whose correction adds flipped views.
-            Default: 9.
+        flip_from_epoch (int): First (0-based) epoch whose correction adds flipped views
+            (and the CRF). Default: 9.
         temperature (float): Softmax temperature of the predictions. Default: 3.0.
+        crf (bool | dict): Refine the predictions with one mean-field iteration of a dense
+            CRF (:class:`mmnoisy.pseudo.DenseCRFParams`; True: the released kernels, a dict
+            overrides them) before the confidence test. The released code's default is off;
+            the authors' example command turns it on (``--CRF yes``). Needs pydensecrf.
+            Default: False.
         reset_to_initial (bool): Correct the original noisy labels each time (as released)
             instead of the latest corrected ones. Default: True.
         correct (bool): False records and plots the curves only (plain training with
@@ -220,14 +233,17 @@ class AdaptiveLabelCorrectionHook(Hook):
 
     def __init__(self, interval: int = 100, r: float = 0.9, tau: float = 0.8,
                  scales: Sequence[float] = (0.75, 1.0, 1.5), flip_from_epoch: int = 9,
-                 temperature: float = 3.0, reset_to_initial: bool = True,
-                 correct: bool = True, plot: bool = True):
+                 temperature: float = 3.0, crf: Union[bool, dict] = False,
+                 reset_to_initial: bool = True, correct: bool = True, plot: bool = True):
         self.interval = interval
         self.r = r
         self.tau = tau
         self.scales = tuple(scales)
         self.flip_from_epoch = flip_from_epoch
         self.temperature = temperature
+        self.crf = DenseCRFParams.build(crf)
+        if self.crf is not None and correct:
+            require_pydensecrf()  # fail at build time, not after the first trigger
         self.reset_to_initial = reset_to_initial
         self.correct = correct
         self.plot = plot
@@ -332,6 +348,7 @@ class AdaptiveLabelCorrectionHook(Hook):
         was_training = model.training
         model.eval()
         flip = epoch >= self.flip_from_epoch
+        crf = self.crf if flip else None
         written, t_pred, t_rule = [], 0.0, 0.0
         start = time.perf_counter()
         for idx in range(rank, len(dataset), world_size):
@@ -341,7 +358,7 @@ class AdaptiveLabelCorrectionHook(Hook):
             current = original if self.reset_to_initial else read_label(info['seg_map_path'])[0]
             t0 = time.perf_counter()
             pred, max_prob = predict_multiscale(model, mmcv.imread(info['img_path']),
-                                                self.scales, flip, self.temperature)
+                                                self.scales, flip, self.temperature, crf)
             t1 = time.perf_counter()
             new = correct_label(current, pred, max_prob, update_classes, self.tau)
             if not np.array_equal(new, original):
@@ -362,7 +379,7 @@ class AdaptiveLabelCorrectionHook(Hook):
         self._apply_label_set(runner)
         timing = dict(epoch=epoch, seconds=time.perf_counter() - start, predict=t_pred,
                       rule_and_write=t_rule, images=len(dataset), changed=len(names),
-                      classes=update_classes, flip=flip)
+                      classes=update_classes, flip=flip, crf=crf is not None)
         self.timings.append(timing)
         print_log(f'ADELE correction after epoch {epoch}: classes {update_classes}, '
                   f'{len(names)}/{len(dataset)} labels differ from the originals, '
