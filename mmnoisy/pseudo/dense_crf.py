@@ -60,19 +60,20 @@ class DenseCRFParams:
 
 
 def require_pydensecrf():
-    """Import pydensecrf, or say how to install it."""
+    """Import pydensecrf's ``densecrf`` and ``utils`` modules, or say how to install it."""
     try:
         import pydensecrf.densecrf as dcrf
+        import pydensecrf.utils as dcrf_utils
     except ImportError as error:
         raise ImportError(INSTALL_HINT) from error
-    return dcrf
+    return dcrf, dcrf_utils
 
 
 def dense_crf(prob: np.ndarray, img: np.ndarray,
               params: DenseCRFParams = DenseCRFParams()) -> np.ndarray:
     """Refine per-pixel class probabilities with a fully connected CRF.
 
-    The unary is ``-log(prob)`` (clipped at 1e-5, as ``pydensecrf.utils.unary_from_softmax``);
+    The unary is ``-log(prob)`` (``pydensecrf.utils.unary_from_softmax``, clipped at 1e-5);
     the pairwise terms are a Potts smoothness kernel on position and a Potts appearance
     kernel on position and colour.
 
@@ -85,14 +86,13 @@ def dense_crf(prob: np.ndarray, img: np.ndarray,
     Returns:
         np.ndarray: (C, H, W) float32 refined probabilities.
     """
-    dcrf = require_pydensecrf()
+    dcrf, dcrf_utils = require_pydensecrf()
     if prob.ndim != 3 or img.shape[:2] != prob.shape[1:] or img.ndim != 3 or img.shape[2] != 3:
         raise ValueError(f'dense_crf needs (C, H, W) probabilities and an (H, W, 3) image of '
                          f'the same size, got {prob.shape} and {img.shape}')
     num_classes, height, width = prob.shape
     crf = dcrf.DenseCRF2D(width, height, num_classes)
-    unary = -np.log(np.clip(prob, 1e-5, None)).reshape(num_classes, -1)
-    crf.setUnaryEnergy(np.ascontiguousarray(unary, dtype=np.float32))
+    crf.setUnaryEnergy(np.ascontiguousarray(dcrf_utils.unary_from_softmax(prob), np.float32))
     crf.addPairwiseGaussian(sxy=params.gaussian_sxy, compat=params.gaussian_compat)
     crf.addPairwiseBilateral(sxy=params.bilateral_sxy, srgb=params.bilateral_srgb,
                              rgbim=np.ascontiguousarray(img, dtype=np.uint8),
