@@ -1,4 +1,5 @@
-"""Every config in configs/ builds its model and datasets (pretrained weights disabled)."""
+"""Every config in configs/ builds its model, datasets and custom hooks (pretrained weights
+disabled)."""
 import os.path as osp
 from glob import glob
 
@@ -7,7 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from conftest import REPO
-from mmnoisy.registry import DATASETS, MODELS
+from mmnoisy.registry import DATASETS, HOOKS, MODELS
 
 CONFIGS = sorted(p for p in glob(f'{REPO}/configs/**/*.py', recursive=True)
                  if '/_base_/' not in p)
@@ -53,6 +54,8 @@ def test_config_builds(path):
     for dataset_cfg in dataset_cfgs(cfg):
         dataset = DATASETS.build(lazy(dataset_cfg))
         assert len(dataset.metainfo['classes']) == num_classes
+    for hook_cfg in cfg.get('custom_hooks', []):
+        HOOKS.build(hook_cfg.to_dict())
     teacher = cfg.train_cfg.get('teacher')  # a self-training teacher of another config
     if teacher:
         teacher = MODELS.build(disable_pretrained(teacher.model.to_dict()))
