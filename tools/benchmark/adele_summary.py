@@ -4,7 +4,8 @@ against one inference epoch.
 
 ``python tools/benchmark/adele_summary.py work_dirs/benchmark_adele [--ranges 10 20 40]
 [--labels] [--timing] [--methods baseline adele ...]`` prints markdown tables (copied into
-docs/adele.md) and writes ``curves.png`` there. ``--ranges`` averages IoU_el / IoU_m over epoch ranges per seed.
+docs/adele.md) and writes ``curves.png`` there. ``--ranges`` averages IoU_el / IoU_m over
+epoch ranges per seed.
 ``--labels`` compares each corrected label set with the clean labels: how many of the noisy
 labels' wrong pixels it fixed and how many right pixels it broke. ``--timing`` also times,
 on the ADELE seed-0 checkpoint and the same machine state, one single-scale inference epoch
@@ -205,7 +206,8 @@ def main():
         print('epoch-end IoU_m  ' + ' '.join(f'{v:.1f}' for v in epoch_means(state, 'm')))
         for t in state.get('timings', []):
             print(f'  correction after epoch {t["epoch"]}: {t["seconds"]:.1f} s, '
-                  f'{t["changed"]}/{t["images"]} labels changed, flip {t["flip"]}')
+                  f'{t["changed"]}/{t["images"]} labels changed, flip {t["flip"]}, '
+                  f'CRF {t.get("crf", False)}')
     if all_states:
         print_range_table(all_states, args.ranges, methods)
     if args.labels:
