@@ -61,6 +61,26 @@ def semi_options(data_root, *extra, split='4'):
         f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}', *extra)
 
 
+@pytest.fixture(scope='module')
+def semi_setup(shapes_root):
+    """(a random-init tiny DST-CBC model, a loader of the 1/4 split's 30 unlabelled images)"""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner
+
+    from mmnoisy.registry import MODELS
+    init_default_scope('mmnoisy')
+    cfg = Config.fromfile(f'{REPO}/{SEMI_CONFIG}')
+    loader_cfg = cfg.train_cfg.unlabeled_dataloader
+    loader_cfg.dataset.data_root = shapes_root
+    loader_cfg.dataset.ann_file = 'ImageSets/Segmentation/4_unlabeled_0.txt'
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model, Runner.build_dataloader(loader_cfg)
+
+
 def logged_lrs(work_dir):
     """{iteration: learning rate} from every run's scalars.json in ``work_dir``."""
     import json

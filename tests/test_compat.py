@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 from mmnoisy.utils import compat
 
@@ -33,18 +32,3 @@ def test_mmseg_imports_in_fresh_process():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                          cwd=str(__import__('conftest').REPO))
     assert out.stdout.strip() == 'ok', out.stderr[-2000:]
-
-
-def test_runner_checkpoints_load_only_in_trusted_context(tmp_path):
-    from mmengine.logging import HistoryBuffer
-    from mmengine.runner.checkpoint import _load_checkpoint
-    path = str(tmp_path / 'ckpt.pth')
-    history = HistoryBuffer()
-    history.update(1.0)
-    torch.save(dict(message_hub=history, state_dict={}), path)
-    with pytest.raises(Exception, match='[Ww]eights only load failed'):
-        _load_checkpoint(path)  # the safe default stays for everything else
-    with compat.trusted_checkpoint_loading():
-        assert isinstance(_load_checkpoint(path)['message_hub'], HistoryBuffer)
-    with pytest.raises(Exception, match='[Ww]eights only load failed'):
-        _load_checkpoint(path)  # and is restored after the context

@@ -20,6 +20,10 @@ from mmnoisy.models.backbones.dinov2 import ARCH_SETTINGS, DINOv2
 from mmnoisy.models.backbones.dinov2_keys import (is_mmpretrain_layout, official_to_mmpretrain,
                                                   to_official_layout)
 from mmnoisy.utils.cli import run_cli
+from mmnoisy.utils.errors import CheckpointError
+
+# Tensors every DINOv2 state dict has, in the official layout.
+REQUIRED_KEYS = ('cls_token', 'pos_embed', 'patch_embed.proj.weight', 'blocks.0.attn.qkv.weight')
 
 
 def parse_args():
@@ -64,10 +68,37 @@ def check_against_arch(official: Dict[str, torch.Tensor], arch: Optional[str]) -
     return problems
 
 
+def read_official(src: str, ckpt, prefix: str) -> Dict[str, torch.Tensor]:
+    """The DINOv2 tensors of ``ckpt`` in the official layout; a checkpoint that holds no
+    DINOv2 state dict (under ``prefix``) raises :class:`CheckpointError` saying what it
+    holds instead of a ``KeyError`` from the key mapping."""
+    keys = list(ckpt.get('state_dict', ckpt)) if isinstance(ckpt, dict) else []
+    try:
+        official = DINOv2.official_state_dict(ckpt, prefix=prefix) if keys else {}
+    except KeyError as error:  # a key the mapping does not know, or a prefix matching none
+        official, reason = {}, str(error.args[0])
+    else:
+        missing = [k for k in REQUIRED_KEYS if k not in official]
+        reason = f'missing {", ".join(missing)}' if missing else None
+    if keys and reason is None:
+        return official
+    if not keys:
+        reason = 'it holds no state dict'
+    prefixes = sorted({k[:-len('cls_token')] for k in keys if k.endswith('.cls_token')})
+    hint = (f'the DINOv2 weights seem to be under {prefixes[0]!r}: pass --prefix {prefixes[0]}'
+            if prefixes and prefixes[0] != prefix else
+            'convert a DINOv2 checkpoint (official or mmpretrain layout), or pass --prefix '
+            'if its weights sit under one (e.g. backbone.)')
+    shown = ', '.join(keys[:4]) + (f' and {len(keys) - 4} more' if len(keys) > 4 else '')
+    raise CheckpointError(f'{src} is not a DINOv2 state dict'
+                          + (f' under --prefix {prefix!r}' if prefix else '')
+                          + f' ({reason}; its keys: {shown or "none"}); {hint}')
+
+
 def main():
     args = parse_args()
     ckpt = torch.load(args.src, map_location='cpu', weights_only=True)
-    state_dict = DINOv2.official_state_dict(ckpt, prefix=args.prefix)
+    state_dict = read_official(args.src, ckpt, args.prefix)
     source = 'mmpretrain' if is_mmpretrain_layout(
         {k[len(args.prefix):]: v for k, v in ckpt.get('state_dict', ckpt).items()}) \
         else 'official'

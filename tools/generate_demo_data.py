@@ -4,7 +4,8 @@
     python tools/generate_demo_data.py --colour-cue --out data/shapes_cue  # easier variant
 
 Deterministic from the seed, and idempotent: a folder that already holds the same data is
-left untouched.
+left untouched. A non-empty folder that this tool did not write (no ``.mmnoisy-output``
+marker file) is refused, even with ``--overwrite``.
 """
 import argparse
 import time
@@ -26,7 +27,7 @@ def parse_args():
                         help='easier variant: every class keeps its own colours')
     parser.add_argument('--workers', type=int, default=0, help='processes (0: all cores)')
     parser.add_argument('--overwrite', action='store_true',
-                        help='replace a folder holding other data')
+                        help='replace demo data of another spec written by this tool')
     return parser.parse_args()
 
 

@@ -5,16 +5,20 @@
 Uses the config's ``train_cfg.pseudo_labeler`` and ``train_cfg.unlabeled_dataloader`` (the
 same as its self-training rounds). Writes ``<out>/<id>.png`` (255 = ignore), ``report.json``,
 ``report.md`` and ``overlays/`` under the work dir by default. The output folder must be
-new or hold earlier pseudo labels (a ``report.json``): user data is never overwritten.
+new, empty or hold earlier pseudo labels (its ``.mmnoisy-output`` marker file says so), and
+never be the unlabelled dataset's image or label folder, inside or around them: user data is
+never overwritten. Labels are written to ``<out>.partial``, renamed to ``<out>`` when complete.
 Distributed: ``torchrun --nproc_per_node N tools/pseudo_label.py ... --launcher pytorch``.
 """
 import argparse
-import os
 import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
+from mmnoisy.pseudo.labeler import check_ratio
 from mmnoisy.registry import TASK_UTILS
-from mmnoisy.utils.cli import add_common_args, build_runner, load_cli_config, run_cli
+from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
+                               rollback_on_user_error, run_cli)
+from mmnoisy.utils.errors import ConfigError
 
 
 def parse_args():
@@ -32,30 +36,34 @@ def parse_args():
     return parser.parse_args()
 
 
-def check_output_dir(out: str) -> None:
-    if osp.isdir(out) and os.listdir(out) and not osp.isfile(osp.join(out, 'report.json')):
-        raise FileExistsError(
-            f'{out} is not empty and holds no earlier pseudo labels (report.json); pseudo '
-            'labels never overwrite other files: choose a new --out')
+def check_output_dir(out: str, dataset_cfg: dict) -> None:
+    """Refuse an output folder among the unlabelled images and labels, or one that holds
+    other files than earlier pseudo labels, before the model is built."""
+    from mmnoisy.pseudo.labeler import TOOL
+    from mmnoisy.utils.output_dir import check_output_dir as check
+    from mmnoisy.utils.output_dir import dataset_input_dirs
+    check(out, dataset_input_dirs(dataset_cfg), TOOL, staged=True)
 
 
 def main():
     args = parse_args()
+    check_ratio(args.ratio, '--ratio')  # before the model is built
     cfg = load_cli_config(args)
     loop_cfg = cfg.train_cfg
     for key in ('pseudo_labeler', 'unlabeled_dataloader'):
         if key not in loop_cfg:
-            raise KeyError(f'{args.config} has no train_cfg.{key}: pseudo-labelling needs '
-                           'a semi-supervised config (e.g. configs/dst_cbc/*)')
+            raise ConfigError(f'{args.config} has no train_cfg.{key}: pseudo-labelling '
+                              'needs a semi-supervised config (e.g. configs/dst_cbc/*)')
     out = args.out or osp.join(cfg.work_dir, 'pseudo_labels')
-    check_output_dir(out)
+    check_output_dir(out, loop_cfg.unlabeled_dataloader.dataset.to_dict())
     labeler_cfg = dict(loop_cfg.pseudo_labeler)
     if args.rule:
         labeler_cfg['rule'] = args.rule
     cfg.load_from = args.checkpoint
-    runner = build_runner(cfg)
-    runner.load_or_resume()
-    dataloader = runner.build_dataloader(loop_cfg.unlabeled_dataloader, seed=runner.seed)
+    with rollback_on_user_error(cfg.work_dir):
+        runner = build_runner(cfg)
+        runner.load_or_resume()
+        dataloader = runner.build_dataloader(loop_cfg.unlabeled_dataloader, seed=runner.seed)
     model = getattr(runner.model, 'module', runner.model)
     summary = TASK_UTILS.build(labeler_cfg).run(model, dataloader, out, ratio=args.ratio)
     runner.logger.info(f'pseudo labels of {summary["num_images"]} images in {out}; '

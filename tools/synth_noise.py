@@ -4,6 +4,8 @@ Kinds of noise (ADELE paper 000): objects dilated/eroded, boundaries perturbed, 
 or given a wrong class (human annotation errors), and WSSS-style under-segmentation. Tiers:
 ``mild``, ``moderate``, ``severe`` (mmnoisy.datasets.noise.TIERS). Deterministic from
 ``--seed``. Writes ``OUT_DIR/noise_report.json`` (per-class IoU of noisy vs clean labels).
+``OUT_DIR`` must be new, empty or an earlier output of this tool, and never the label folder,
+inside it or around it; it is written as ``OUT_DIR.partial`` and renamed when complete.
 
 Example (demo data): ``python tools/synth_noise.py data/shapes/SegmentationClass
 data/shapes/SegmentationClassNoisy_moderate --tier moderate --num-classes 9``
@@ -18,7 +20,8 @@ def parse_args():
     from mmnoisy.datasets.noise import TIERS
     parser = argparse.ArgumentParser(description='Synthesize noisy segmentation labels')
     parser.add_argument('label_dir', help='folder of clean label PNGs')
-    parser.add_argument('out_dir', help='where the noisy labels go (not the clean folder)')
+    parser.add_argument('out_dir', help='where the noisy labels go: a new folder, or an earlier '
+                        'output of this tool')
     parser.add_argument('--tier', default='moderate', choices=sorted(TIERS))
     parser.add_argument('--num-classes', type=int, required=True,
                         help='number of classes including the background (VOC: 21)')

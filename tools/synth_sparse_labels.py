@@ -5,7 +5,9 @@
         --ann-file data/VOCdevkit/VOC2012/ImageSets/Segmentation/trainaug.txt
 
 Unlabelled pixels are written as 255 (ignored by the loss); the palette of each source PNG
-is kept. Each image's labels depend only on ``--seed`` and its id (see
+is kept. The output folder must be new, empty or an earlier output of this tool, and never
+the label folder, inside it or around it; it is written as ``<out>.partial`` and renamed when
+complete. Each image's labels depend only on ``--seed`` and its id (see
 ``mmnoisy/datasets/sparse_labels.py``), so reruns and partial runs agree. The report
 (``<out>/coverage.json``) gives the labelled fraction of the dense pixels overall and per
 class, and the (image, class) pairs that received no label.
@@ -15,14 +17,15 @@ import json
 import os
 import os.path as osp
 
-import numpy as np
-from PIL import Image
-
+from mmnoisy.datasets.label_io import read_label, write_label
 from mmnoisy.datasets.sparse_labels import CoverageReport, sparsify
 from mmnoisy.datasets.splits import read_ids
 from mmnoisy.utils.cli import run_cli
+from mmnoisy.utils.errors import OutputDirError
+from mmnoisy.utils.output_dir import is_within, publish_output_dir, stage_output_dir
 
 VOC_CLASSES = 21
+TOOL = 'synth_sparse_labels'  # the name in the output folder's marker file
 
 
 def parse_args():
@@ -45,6 +48,22 @@ def parse_args():
     return parser.parse_args()
 
 
+def check_report_path(report: str, label_dir: str) -> None:
+    """Refuse a ``--report`` path among the input labels."""
+    if is_within(osp.realpath(report), osp.realpath(label_dir)):
+        raise OutputDirError(f'--report {report} lies inside the input folder {label_dir}: '
+                             'refusing to write there; choose a path outside it')
+
+
+def write_json(path: str, data: dict) -> None:
+    """Write ``data`` to ``path`` through a temporary file (a reader never sees half)."""
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    tmp = f'{path}.{os.getpid()}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(data, f, indent=1)
+    os.replace(tmp, path)
+
+
 def main():
     args = parse_args()
     if not osp.isdir(args.label_dir):
@@ -56,24 +75,26 @@ def main():
         options.update(width=args.width, keep_prob=args.keep_prob)
     else:
         options.update(k=args.k, radius=args.radius)
-    os.makedirs(args.out_dir, exist_ok=True)
+    if args.report:
+        check_report_path(args.report, args.label_dir)
+    staging = stage_output_dir(args.out_dir, [args.label_dir], TOOL)
     report = CoverageReport(args.num_classes)
     for i in ids:
         path = osp.join(args.label_dir, i + '.png')
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path} (id {i!r} of {args.ann_file}) does not exist')
-        src = Image.open(path)
-        dense = np.asarray(src)
+        dense, palette = read_label(path)
         sparse = sparsify(dense, args.mode, args.seed, i, **options)
         report.update(dense, sparse)
-        out = Image.fromarray(sparse)
-        if src.mode == 'P':
-            out.putpalette(src.getpalette())  # L -> P, the indices unchanged
-        out.save(osp.join(args.out_dir, i + '.png'))
+        write_label(osp.join(staging, i + '.png'), sparse, palette)  # palette kept
     summary = dict(mode=args.mode, seed=args.seed, options=options, **report.summary())
+    if args.report:
+        publish_output_dir(staging, args.out_dir)
+        write_json(args.report, summary)
+    else:
+        write_json(osp.join(staging, 'coverage.json'), summary)
+        publish_output_dir(staging, args.out_dir)
     report_path = args.report or osp.join(args.out_dir, 'coverage.json')
-    with open(report_path, 'w') as f:
-        json.dump(summary, f, indent=1)
     print(f'{len(ids)} {args.mode} labels in {args.out_dir}: '
           f'{100 * summary["labelled_fraction"]:.2f}% of the labelled pixels kept, '
           f'{summary["missed_image_classes"]} (image, class) pairs without a label')

@@ -6,7 +6,11 @@ import argparse
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
 from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
-                               run_cli)
+                               rollback_on_user_error, run_cli)
+from mmnoisy.utils.output_dir import (check_output_dir, claim_output_dir,
+                                      dataset_input_dirs)
+
+OUT_TOOL = 'test'  # the name its --out folders are marked with
 
 
 def parse_args():
@@ -45,9 +49,16 @@ def main():
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     if args.out is not None:
+        # Predictions never land among the images or labels, nor in a folder of other files.
+        inputs = dataset_input_dirs(cfg.test_dataloader.dataset.to_dict())
+        check_output_dir(args.out, inputs, OUT_TOOL)
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
-    build_runner(cfg).test()
+    with rollback_on_user_error(cfg.work_dir):
+        runner = build_runner(cfg)
+        if args.out is not None:
+            claim_output_dir(args.out, inputs, OUT_TOOL)
+        runner.test()
 
 
 if __name__ == '__main__':

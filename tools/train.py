@@ -8,8 +8,8 @@ import argparse
 import logging
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
-from mmnoisy.utils.cli import (WorkDirGuard, add_common_args, build_runner,
-                               load_cli_config, run_cli, user_error_message)
+from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
+                               rollback_on_user_error, run_cli)
 
 
 def parse_args():
@@ -46,14 +46,8 @@ def main():
     if args.amp:
         enable_amp(cfg)
     cfg.resume = args.resume
-    guard = WorkDirGuard(cfg.work_dir)
-    try:
-        runner = build_runner(cfg)
-        runner.train()
-    except Exception as error:
-        if user_error_message(error) is not None:
-            guard.rollback()
-        raise
+    with rollback_on_user_error(cfg.work_dir):
+        build_runner(cfg).train()
 
 
 if __name__ == '__main__':

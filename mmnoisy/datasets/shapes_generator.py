@@ -10,7 +10,6 @@ generated (serially or in parallel).
 import json
 import os
 import os.path as osp
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable, Dict, Optional, Tuple
@@ -18,6 +17,9 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 from PIL import Image
 
+from mmnoisy.utils.errors import OutputDirError
+from mmnoisy.utils.output_dir import (check_output_dir, publish_output_dir,
+                                      stage_output_dir)
 from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
 from .splits import make_dst_cbc_splits, write_splits
@@ -38,6 +40,7 @@ FORMAT_VERSION = 2
 # `valtiny` model-selection list (the first val images).
 SPLIT_DIVISORS = (4, 8, 20)
 VALTINY_SIZE = 20
+GENERATOR_TOOL = 'generate_demo_data'  # the name in the root's marker file
 
 
 @dataclass(frozen=True)
@@ -259,15 +262,17 @@ def generate_shapes_dataset(root: str,
     ``root/JPEGImages/*.jpg``, ``root/SegmentationClass/*.png`` (palette PNGs, 255 = ignore),
     ``root/ImageSets/Segmentation/{train,val,valtiny}.txt`` with the DST-CBC labeled /
     unlabeled lists of the train set (``{4,8,20}_{labeled,unlabeled}_{0,1,2}.txt``), and
-    ``root/meta.json`` (the spec and per-class pixel counts). Generation is idempotent: a root that already holds the same spec
-    is left as it is. Files are written to a sibling temporary folder that is renamed into
-    place at the end, so an interrupted run never leaves a half-written dataset.
+    ``root/meta.json`` (the spec and per-class pixel counts). Generation is idempotent: a
+    root that already holds the same spec is left as it is. Files are written to a sibling
+    temporary folder that is renamed into place at the end, so an interrupted run never
+    leaves a half-written dataset. A non-empty root that this function did not write (no
+    marker file, see :mod:`mmnoisy.utils.output_dir`) is never replaced.
 
     Args:
         root (str): Output folder.
         spec (ShapesSpec): What to generate.
         workers (int): Processes to render with; 0 uses all cores.
-        overwrite (bool): Replace a root that holds data of another spec.
+        overwrite (bool): Replace a root that this function wrote with another spec.
         progress (bool): Show a progress bar.
 
     Returns:
@@ -277,12 +282,12 @@ def generate_shapes_dataset(root: str,
     # Roots written before a field existed hold its default.
     if existing is not None and _with_defaults(existing.get('spec', {})) == asdict(spec):
         return existing
-    if osp.exists(root) and os.listdir(root) and not overwrite:
-        raise FileExistsError(
-            f'{root} already holds other data (meta.json spec differs or is missing); '
-            'choose another folder or pass overwrite=True (--overwrite).')
-    staging = root.rstrip('/') + '.partial'
-    shutil.rmtree(staging, ignore_errors=True)
+    check_output_dir(root, (), GENERATOR_TOOL)  # never replace data it did not write
+    if osp.isdir(root) and os.listdir(root) and not overwrite:
+        raise OutputDirError(
+            f'{root} already holds demo data of another spec (meta.json differs); choose '
+            'another folder or pass overwrite=True (--overwrite) to replace it')
+    staging = stage_output_dir(root, (), GENERATOR_TOOL)
     for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
         os.makedirs(osp.join(staging, sub))
 
@@ -309,9 +314,7 @@ def generate_shapes_dataset(root: str,
         pixel_counts={k: v.tolist() for k, v in pixel_counts.items()})
     with open(osp.join(staging, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=1)
-    if osp.exists(root):
-        shutil.rmtree(root)
-    os.rename(staging, root)
+    publish_output_dir(staging, root)
     return meta
 
 

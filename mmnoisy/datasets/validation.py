@@ -12,11 +12,13 @@ import numpy as np
 from mmengine.logging import print_log
 from PIL import Image
 
+from mmnoisy.utils.errors import UserError
+
 IGNORE_INDEX = 255
 _MAX_LISTED = 5
 
 
-class InvalidDatasetError(ValueError):
+class InvalidDatasetError(UserError, ValueError):
     """Data on disk that a dataset cannot use; the message names the file and the fix."""
 
 
@@ -42,15 +44,31 @@ def check_files_exist(paths: Sequence[str], ids: Sequence[str], what: str,
             f'{_listing(missing)}. Fix the split list or add the files.')
 
 
+def unreadable(path: str, what: str, error: Exception) -> str:
+    """The message for an image or label file that cannot be decoded."""
+    reason = ' '.join(str(error).split()) or type(error).__name__  # one line (cv2's end in \n)
+    return (f'{what} {path} cannot be decoded ({reason}); it is truncated or corrupt: '
+            'replace the file or remove its id from the split list')
+
+
 def _check_label(args) -> Optional[str]:
     img_path, seg_path, valid = args
-    with Image.open(seg_path) as seg:
-        if seg.mode not in ('P', 'L', 'I', 'I;16'):
-            return (f'label {seg_path} is a {seg.mode} image; labels must be single-channel '
-                    'PNGs of class indices (palette or grayscale), 255 = ignore')
-        label = np.asarray(seg)
-    with Image.open(img_path) as img:
-        width, height = img.size
+    try:
+        with Image.open(seg_path) as seg:
+            if seg.mode not in ('P', 'L', 'I', 'I;16'):
+                return (f'label {seg_path} is a {seg.mode} image; labels must be '
+                        'single-channel PNGs of class indices (palette or grayscale), '
+                        '255 = ignore')
+            label = np.asarray(seg)
+    except (OSError, SyntaxError, ValueError) as error:  # PIL's decoding errors
+        return unreadable(seg_path, 'label', error)
+    try:
+        # Only the header: decoding every image here would slow down large datasets; a
+        # body that fails to decode is reported by LoadImageFromFile when it is loaded.
+        with Image.open(img_path) as img:
+            width, height = img.size
+    except (OSError, SyntaxError, ValueError) as error:
+        return unreadable(img_path, 'image', error)
     if label.shape != (height, width):
         return (f'label {seg_path} is {label.shape[1]}x{label.shape[0]} but its image '
                 f'{img_path} is {width}x{height}; labels must match their images pixel for pixel')

@@ -1,19 +1,35 @@
-from mmengine.runner import Runner
+import os.path as osp
+import re
+from glob import glob
+from typing import Dict, List, Optional
+
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner, find_latest_checkpoint
 
 from mmnoisy.datasets.samplers.centroid_index import WORK_DIR_KEY
 from mmnoisy.registry import RUNNERS
-from mmnoisy.utils.compat import trusted_checkpoint_loading
+from mmnoisy.utils.errors import CheckpointError
+from .checkpoint import is_inside, load_weights, read_checkpoint, weights_of
+from .checks import check_dataset_classes, check_painting, check_train_cfg
+
+_RUNNER_CHECKPOINT = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
 
 
 @RUNNERS.register_module()
 class MMNoisyRunner(Runner):
-    """mmengine's :class:`Runner` that can read back the checkpoints it writes.
+    """mmengine's :class:`Runner` with mmnoisy's checkpoint policy
+    (:mod:`mmnoisy.engine.checkpoint`).
 
-    torch >= 2.6 loads with ``weights_only=True``, which refuses mmengine's runner
-    checkpoints (mmengine issue #1655), so ``--resume`` and ``load_from`` fail. Here files
-    loaded by the runner itself (resume, ``load_from``) are read with
-    ``weights_only=False``; pretrained and init weights of the model keep the safe default.
-    Only resume from checkpoints you trust: unpickling can run arbitrary code.
+    * ``load_from`` (also the checkpoint of ``tools/test.py`` and ``tools/pseudo_label.py``)
+      is read without unpickling code and must fit the model exactly. Config keys:
+      ``trust_checkpoint=True`` allows unpickling (``--trust-checkpoint``),
+      ``strict_load=False`` loads only the matching weights (``--partial-load``).
+    * ``--resume`` resumes from the newest intact runner checkpoint *in this work dir*,
+      whatever ``load_from`` says (``load_from`` only initialises a fresh run); a truncated
+      newest checkpoint falls back to the one before, with a warning. These files, written
+      by this run, are the only ones unpickled without ``trust_checkpoint``. A best
+      checkpoint recorded outside this work dir is refused (it belongs to another run, and
+      the checkpoint hook would delete it).
 
     The work dir is also published in the message hub (info ``work_dir``, not saved in
     checkpoints), for parts built without the runner at hand, e.g. the centroid cache of
@@ -23,8 +39,123 @@ class MMNoisyRunner(Runner):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.message_hub.update_info(WORK_DIR_KEY, self.work_dir, resumed=False)
+        self._resuming: Optional[str] = None
+        self._read_ahead: Dict[str, dict] = {}
 
-    def load_checkpoint(self, filename, map_location='cpu', strict=False,
-                        revise_keys=[(r'^module.', '')]):
-        with trusted_checkpoint_loading():
-            return super().load_checkpoint(filename, map_location, strict, revise_keys)
+    @property
+    def trust_checkpoint(self) -> bool:
+        return bool(self.cfg.get('trust_checkpoint', False))
+
+    @property
+    def strict_load(self) -> bool:
+        return bool(self.cfg.get('strict_load', True))
+
+    # ----------------------------------------------------------------- load or resume
+    def load_or_resume(self) -> None:
+        if self._has_loaded:
+            return
+        if self._resume:
+            latest = self._latest_intact_checkpoint()
+            if latest is not None:
+                self.resume(latest)
+                return
+            self.logger.warning(
+                f'--resume: the work dir {self.work_dir} holds no checkpoint yet, so this run '
+                'starts from scratch' +
+                (f' (initialised from load_from {self._load_from})' if self._load_from else ''))
+        if self._load_from is not None:
+            self.load_checkpoint(self._load_from)
+
+    def _latest_intact_checkpoint(self) -> Optional[str]:
+        """The newest runner checkpoint of this work dir that reads back whole."""
+        for path in self._resume_candidates():
+            try:
+                self._read_ahead = {path: read_checkpoint(path, trusted=True,
+                                                          option='--resume')}
+                return path
+            except CheckpointError as error:
+                self.logger.warning(f'{error}; falling back to the previous checkpoint')
+        return None
+
+    def _resume_candidates(self) -> List[str]:
+        """This work dir's ``iter_N.pth`` / ``epoch_N.pth``, newest first; mmengine's
+        ``last_checkpoint`` record first when it names one of them."""
+        own = [path for path in glob(osp.join(self.work_dir, '*.pth'))
+               if _RUNNER_CHECKPOINT.search(osp.basename(path))]
+        own.sort(key=lambda p: int(_RUNNER_CHECKPOINT.search(osp.basename(p)).group(1)),
+                 reverse=True)
+        recorded = find_latest_checkpoint(self.work_dir)
+        if recorded and not is_inside(recorded, self.work_dir):
+            self.logger.warning(f'last_checkpoint names {recorded}, outside this work dir '
+                                f'{self.work_dir}: ignored')
+        elif recorded and osp.isfile(recorded):
+            own = [recorded] + [p for p in own if osp.realpath(p) != osp.realpath(recorded)]
+        return own
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        self._resuming = filename
+        try:
+            super().resume(filename, *args, **kwargs)
+        finally:
+            self._resuming = None
+        self._check_recorded_checkpoints()
+
+    def _check_recorded_checkpoints(self) -> None:
+        """Refuse to resume a run whose best checkpoint lies in another work dir."""
+        info = self.message_hub.runtime_info
+        for key in sorted(k for k in info if k == 'best_ckpt' or k.startswith('best_ckpt_')):
+            path = info[key]
+            if path and not is_inside(path, self.work_dir):
+                raise CheckpointError(
+                    f'the resumed checkpoint records its best checkpoint as {path}, outside '
+                    f'this work dir {self.work_dir}: it was written by another run, whose '
+                    'files resuming would overwrite or delete. Resume that run in its own '
+                    'work dir, or start this one fresh with load_from')
+
+    # ----------------------------------------------------------------------- loading
+    def load_checkpoint(self, filename: str, map_location='cpu', strict: Optional[bool] = None,
+                        revise_keys=[(r'^module\.', '')]) -> dict:
+        """Read ``filename`` (see the class doc for the policy) and load its weights.
+
+        Args:
+            filename (str): A local checkpoint.
+            map_location: As for :func:`torch.load`.
+            strict (bool, optional): Refuse weights that do not fit the model. Default:
+                the config's ``strict_load`` (True).
+            revise_keys (list): (pattern, replacement) pairs applied to the weight names.
+        """
+        resuming = self._resuming == filename
+        option = '--resume' if resuming else 'load_from'
+        checkpoint = self._read_ahead.pop(filename, None)
+        if checkpoint is None:
+            own_run = resuming and is_inside(filename, self.work_dir)
+            checkpoint = read_checkpoint(filename, trusted=self.trust_checkpoint or own_run,
+                                         option=option, map_location=map_location)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        model = self.model.module if is_model_wrapper(self.model) else self.model
+        load_weights(model, weights_of(checkpoint, revise_keys),
+                     strict=self.strict_load if strict is None else strict,
+                     source=f'checkpoint {filename} ({option})')
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
+        return checkpoint
+
+    def train(self):
+        """Check the config, model and data before mmengine's ``train()``: a misspelt
+        ``train_cfg`` key, a length <= 0, ``num_classes`` against the data
+        (:mod:`mmnoisy.engine.checks`)."""
+        check_train_cfg(self._train_loop)
+        if self._train_loop is not None:
+            self._train_loop = self.build_train_loop(self._train_loop)
+            check_dataset_classes(self.model, self.train_loop.dataloader.dataset, 'train')
+        return super().train()
+
+    def test(self) -> dict:
+        """Check ``num_classes`` against the test data and that painting (``--show-dir``)
+        paints something, before mmengine's ``test()``."""
+        if self._test_loop is not None:
+            self._test_loop = self.build_test_loop(self._test_loop)
+            loader = self.test_loop.dataloader
+            check_dataset_classes(self.model, loader.dataset, 'test')
+            check_painting(self.hooks, len(loader), len(loader.dataset))
+        return super().test()

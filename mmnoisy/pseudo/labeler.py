@@ -1,6 +1,7 @@
+import logging
 import os
 import os.path as osp
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -10,15 +11,22 @@ from PIL import Image
 from torch.utils.data import DataLoader
 
 from mmnoisy.registry import TASK_UTILS
+from mmnoisy.utils.config_keys import checks_config_keys
+from mmnoisy.utils.errors import ConfigError
+from mmnoisy.utils.output_dir import (check_output_dir, publish_output_dir, stage_output_dir,
+                                      staging_dir)
 from mmnoisy.utils.progress import progress
-from .report import PseudoLabelReport
+from .report import NO_THRESHOLD_HINT, PseudoLabelReport, classes_without_threshold
 from .rules import IGNORE_INDEX, RULES
 from .thresholds import ClassConfidenceStats
 from .tta import predict_probabilities
 from .writer import write_label_png
 
+TOOL = 'pseudo_label'  # the name in a pseudo-label folder's marker file
+
 
 @TASK_UTILS.register_module()
+@checks_config_keys('train_cfg.pseudo_labeler')
 class PseudoLabeler:
     """Offline pseudo-labelling of a dataset with a trained model.
 
@@ -27,7 +35,9 @@ class PseudoLabeler:
     labels every image and writes ``<out_dir>/<id>.png`` (255 = ignore) atomically, plus
     ``report.json`` / ``report.md`` (coverage; precision and IoU when the samples carry
     ground truth) and a few overlays in ``<out_dir>/overlays/``. The dataloader's sampler
-    splits the images across ranks; statistics are summed over ranks.
+    splits the images across ranks; statistics are summed over ranks. Every rank writes into
+    ``<out_dir>.partial``, which the main process renames to ``out_dir`` once the labels and
+    the report are complete (see :mod:`mmnoisy.utils.output_dir`).
 
     Args:
         rule (str): 'ratio' (DST-CBC as released: ``argmax(p/t)``, ignore where
@@ -76,14 +86,17 @@ class PseudoLabeler:
             model: A trained mmseg segmentor (or a wrapper of one).
             dataloader: Unlabelled images through a test pipeline (with ``LoadAnnotations``
                 only when ground truth exists, for the report). Its sampler must not pad.
-            out_dir (str): Output folder (created); never a folder of user data.
+            out_dir (str): Output folder: new, empty or earlier pseudo labels (replaced);
+                never the dataset's image or label folder, inside or around them. Written
+                as ``<out_dir>.partial`` and renamed into place when complete, so that an
+                interrupted run never leaves an incomplete label set under ``out_dir``.
             ratio (float, optional): Share of each class's pixels to keep, in (0, 1].
         """
-        if ratio is not None and not 0 < ratio <= 1:
-            raise ValueError(f'ratio must be in (0, 1], got {ratio}')
+        check_ratio(ratio)
         dataset = dataloader.dataset
         classes = dataset.metainfo['classes']
         palette = dataset.metainfo.get('palette')
+        staging = self._stage(out_dir, dataset)
         was_training = model.training
         model.eval()
         thresholds = None
@@ -95,29 +108,44 @@ class PseudoLabeler:
                 stats.update(max_prob, pred)
             stats.sync()
             thresholds = stats.thresholds(ratio)
+            warn_classes_without_threshold(classes, thresholds)
         rule = RULES['argmax' if thresholds is None else self.rule]
         report = PseudoLabelReport(classes)
         img_dir = dataset.data_prefix['img_path']
-        os.makedirs(out_dir, exist_ok=True)
         overlays = 0
         for probs, sample in self._predict(model, dataloader, 'labelling'):
             label = rule(probs, thresholds).to(torch.uint8)
             name = osp.relpath(sample.img_path, img_dir)[:-len(dataset.img_suffix)]
-            write_label_png(osp.join(out_dir, name + '.png'), label.numpy(), palette)
+            write_label_png(osp.join(staging, name + '.png'), label.numpy(), palette)
             truth = sample.gt_sem_seg.data[0] if 'gt_sem_seg' in sample else None
             report.update(label, truth)
             if overlays < self.num_overlays and dist.is_main_process():
                 image = np.asarray(Image.open(sample.img_path).convert('RGB'))
-                save_overlay(osp.join(out_dir, 'overlays', f'{overlays:02d}.png'), image,
+                save_overlay(osp.join(staging, 'overlays', f'{overlays:02d}.png'), image,
                              label.numpy(), palette)
                 overlays += 1
         report.sync()
         summary = report.summary(thresholds, ratio)
         if dist.is_main_process():
-            PseudoLabelReport.write(summary, out_dir)
-        dist.barrier()
+            PseudoLabelReport.write(summary, staging)
+        dist.barrier()  # every rank's labels are in the staging folder
+        if dist.is_main_process():
+            publish_output_dir(staging, out_dir)
+        dist.barrier()  # no rank reads out_dir before it is in place
         model.train(was_training)
         return summary
+
+    @staticmethod
+    def _stage(out_dir: str, dataset) -> str:
+        """Check ``out_dir`` on every rank (before any inference: fail fast), then make the
+        staging folder that all ranks write into; return its path."""
+        inputs = dataset_input_dirs(dataset)
+        check_output_dir(out_dir, inputs, TOOL, staged=True)  # all ranks fail alike
+        dist.barrier()  # all have checked before the main process changes anything
+        if dist.is_main_process():
+            stage_output_dir(out_dir, inputs, TOOL)  # removes a killed run's leftovers
+        dist.barrier()
+        return staging_dir(out_dir)
 
     def _predict(self, model, dataloader, stage):
         """Yield (probabilities (C, H, W) at the image's original size, data sample)."""
@@ -133,6 +161,30 @@ class PseudoLabeler:
                 yield probs.cpu(), sample
             if bar is not None:
                 bar.update()
+
+
+def dataset_input_dirs(dataset) -> List[str]:
+    """The image and label folders of a built mmseg dataset (those exist on disk)."""
+    prefix = getattr(dataset, 'data_prefix', None) or {}
+    return [folder for key in ('img_path', 'seg_map_path')
+            if (folder := prefix.get(key)) and osp.isdir(folder)]
+
+
+def check_ratio(ratio: Optional[float], where: str = 'ratio') -> None:
+    """Refuse a class-balanced ratio outside (0, 1] (None: label every pixel)."""
+    if ratio is not None and not 0 < ratio <= 1:
+        raise ConfigError(f'{where} must be in (0, 1] (the share of each class\'s pixels '
+                          f'to keep), got {ratio}; e.g. 0.2, or 1 to label every pixel')
+
+
+def warn_classes_without_threshold(classes: Sequence[str], thresholds: torch.Tensor) -> None:
+    """Log the classes the model never predicted: they get no threshold, so no pseudo
+    labels (see :func:`classes_without_threshold`)."""
+    missing = classes_without_threshold(classes, thresholds)
+    if missing:
+        print_log(f'pseudo labels: no threshold for {len(missing)} class(es) '
+                  f'{", ".join(missing)}: {NO_THRESHOLD_HINT}', logger='current',
+                  level=logging.WARNING)
 
 
 def save_overlay(path: str, image, label: np.ndarray, palette) -> None:

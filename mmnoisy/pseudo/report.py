@@ -2,7 +2,7 @@
 per-class precision and IoU of the pseudo labels, as JSON and markdown."""
 import json
 import os.path as osp
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -10,6 +10,19 @@ from mmengine import dist
 from torch import Tensor
 
 from .rules import IGNORE_INDEX
+
+NO_THRESHOLD_HINT = (
+    'the model predicted none of their pixels, so they get no pseudo labels. The likely '
+    'cause: the class never occurs in the labelled set, so the teacher never predicts it; '
+    'add labelled images that show it (or check the labelled split list).')
+
+
+def classes_without_threshold(classes: Sequence[str], thresholds: Optional[Tensor]
+                              ) -> List[str]:
+    """Names of the classes whose threshold is NaN (never predicted by the model)."""
+    if thresholds is None:
+        return []
+    return [name for name, t in zip(classes, thresholds.tolist()) if np.isnan(t)]
 
 
 class PseudoLabelReport:
@@ -67,6 +80,9 @@ class PseudoLabelReport:
             rows.append(row)
         result = dict(num_images=int(self.num_images), ratio=ratio,
                       coverage=float(self.labelled.sum()) / total, classes=rows)
+        if thresholds is not None:
+            result['classes_without_threshold'] = classes_without_threshold(
+                self.classes, thresholds)
         if self.has_truth > 0:
             ious = [r['iou'] for r in rows if r['iou'] is not None]
             result['miou'] = float(np.mean(ious)) if ious else None
@@ -88,11 +104,19 @@ def _fmt(value, pct=True):
     return f'{100 * value:.2f}' if pct else f'{value:.4f}'
 
 
+def _no_threshold_note(summary: Dict) -> List[str]:
+    missing = summary.get('classes_without_threshold')
+    if not missing:
+        return []
+    return [f"**Warning: no threshold for {', '.join(missing)}**: {NO_THRESHOLD_HINT}", '']
+
+
 def to_markdown(summary: Dict) -> str:
     lines = [f"# Pseudo labels: {summary['num_images']} images, ratio {summary['ratio']}", '',
              f"Labelled pixels: {_fmt(summary['coverage'])}%" +
              (f"; mIoU vs ground truth: {_fmt(summary.get('miou'))}"
               if 'miou' in summary else ''), '',
+             *_no_threshold_note(summary),
              '| class | threshold | coverage % | precision % | IoU % |',
              '| --- | --- | --- | --- | --- |']
     for row in summary['classes']:

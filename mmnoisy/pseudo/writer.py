@@ -1,20 +1,23 @@
-import os
-import os.path as osp
 from typing import Optional, Sequence
 
 import numpy as np
-from PIL import Image
+
+from mmnoisy.datasets.label_io import write_label
 
 
 def write_label_png(path: str, label: np.ndarray,
                     palette: Optional[Sequence[Sequence[int]]] = None) -> None:
     """Write a uint8 label map as a (palette) PNG atomically: a killed run leaves no
-    truncated file, only complete labels or none."""
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    image = Image.fromarray(label.astype(np.uint8), mode='P' if palette else 'L')
+    truncated file, only complete labels or none.
+
+    Args:
+        path (str): The PNG to write.
+        label (np.ndarray): (H, W) class ids (255 = ignore).
+        palette (Sequence[Sequence[int]], optional): RGB colour of each class (a dataset's
+            ``metainfo['palette']``); the unlisted indices, 255 included, are white.
+    """
+    flat = None
     if palette:
         flat = [v for colour in palette for v in colour]
-        image.putpalette(flat + [255, 255, 255] * (256 - len(palette)))
-    tmp = f'{path}.tmp{os.getpid()}'
-    image.save(tmp, format='PNG')
-    os.replace(tmp, path)
+        flat += [255, 255, 255] * (256 - len(palette))
+    write_label(path, label, flat)  # the one atomic label writer (temp file + rename)

@@ -1,6 +1,7 @@
-from .compat import (install_mmcv_ext_placeholder, load_from_trusted_local,
-                     trusted_checkpoint_loading)
+from .compat import install_mmcv_ext_placeholder
+from .errors import CheckpointError, ConfigError, OutputDirError, UserError
 
 __all__ = [
-    'install_mmcv_ext_placeholder', 'load_from_trusted_local', 'trusted_checkpoint_loading'
+    'CheckpointError', 'ConfigError', 'OutputDirError', 'UserError',
+    'install_mmcv_ext_placeholder'
 ]

@@ -1,11 +1,12 @@
 """Command-line entry points: one clear line for a user's mistake, a clean work dir after it."""
+import contextlib
 import os
 import os.path as osp
 import shutil
 import sys
-from typing import Callable
+from typing import Callable, Iterator
 
-from mmnoisy.datasets.validation import InvalidDatasetError
+from mmnoisy.utils.errors import UserError
 
 DEBUG_ENV = 'MMNOISY_DEBUG'
 
@@ -13,11 +14,12 @@ DEBUG_ENV = 'MMNOISY_DEBUG'
 def user_error_message(error: BaseException):
     """The message to show for a user's mistake, or None for a genuine bug.
 
-    Mistakes are bad data (:class:`InvalidDatasetError`, also when re-raised from a
-    dataloader worker), missing files, and config types no registry knows.
+    Mistakes are :class:`UserError` (bad data, config values, checkpoints, output folders;
+    also when re-raised from a dataloader worker or by mmengine's builder, which prefix the
+    message), missing files, and config types no registry knows.
     """
     text = str(error.args[0]) if error.args else str(error)
-    if isinstance(error, InvalidDatasetError):
+    if isinstance(error, UserError):
         # A dataloader worker re-raises as "Caught X in DataLoader worker...Traceback...X: msg".
         marker = f'{type(error).__name__}: '
         return text.rsplit(marker, 1)[-1].strip() if marker in text else text
@@ -52,6 +54,18 @@ class WorkDirGuard:
                 os.remove(path)
         if not self.existed and not os.listdir(self.work_dir):
             os.rmdir(self.work_dir)
+
+
+@contextlib.contextmanager
+def rollback_on_user_error(work_dir: str) -> Iterator[None]:
+    """Leave ``work_dir`` as it was when the body fails on a user's mistake."""
+    guard = WorkDirGuard(work_dir)
+    try:
+        yield
+    except Exception as error:
+        if user_error_message(error) is not None:
+            guard.rollback()
+        raise
 
 
 def run_cli(main: Callable[[], None]) -> None:
@@ -100,6 +114,15 @@ def add_common_args(parser) -> None:
         'train_cfg.max_iters=100 model.decode_head.num_classes=21)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow unpickling a checkpoint that holds more than weights and runner state '
+        '(config: trust_checkpoint=True). Unpickling can run code: only for files you trust')
+    parser.add_argument(
+        '--partial-load', action='store_true',
+        help='load only the weights of a checkpoint that fit the model, with warnings, '
+        'instead of refusing a checkpoint of another architecture or class count '
+        '(config: strict_load=False)')
     # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
@@ -121,6 +144,10 @@ def load_cli_config(args):
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if args.trust_checkpoint:
+        cfg.trust_checkpoint = True
+    if args.partial_load:
+        cfg.strict_load = False
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:

@@ -3,20 +3,16 @@
 * ``mmcv._ext``: mmseg imports ``mmcv.ops`` at import time, which mmcv-lite cannot serve.
   When the compiled extension is missing, a placeholder module stands in for it: importing
   works, calling a compiled op raises a clear error. With full mmcv installed nothing changes.
-* Runner checkpoints: torch >= 2.6 loads with ``weights_only=True`` by default, which refuses
-  mmengine's own checkpoints (they pickle ``HistoryBuffer`` and numpy scalars). Only files a
-  runner wrote are loaded with ``weights_only=False``, inside :func:`trusted_checkpoint_loading`;
-  pretrained and init weights keep the safe default.
+
+Runner checkpoints (torch >= 2.6 refuses mmengine's with ``weights_only=True``, mmengine issue
+#1655) are read by :mod:`mmnoisy.engine.checkpoint`, which allow-lists what they hold.
 """
-import contextlib
 import importlib.machinery
 import importlib.util
-import os
 import sys
 import types
-from typing import Callable, Iterator
+from typing import Callable
 
-import torch
 
 _EXT_NAME = 'mmcv._ext'
 
@@ -57,26 +53,3 @@ def install_mmcv_ext_placeholder() -> bool:
     placeholder.is_placeholder = True
     sys.modules[_EXT_NAME] = placeholder
     return True
-
-
-def load_from_trusted_local(filename: str, map_location=None) -> dict:
-    """Load a checkpoint that an mmengine runner wrote (optimizer, message hub, meta).
-
-    Unpickling runs arbitrary code: never resume from a ``.pth`` of unknown origin.
-    """
-    filename = os.path.expanduser(filename)
-    if not os.path.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist')
-    return torch.load(filename, map_location=map_location, weights_only=False)
-
-
-@contextlib.contextmanager
-def trusted_checkpoint_loading() -> Iterator[None]:
-    """Within this context, local checkpoints load with ``weights_only=False``."""
-    from mmengine.runner.checkpoint import CheckpointLoader
-    previous = CheckpointLoader._schemes.get('')
-    CheckpointLoader._schemes[''] = load_from_trusted_local
-    try:
-        yield
-    finally:
-        CheckpointLoader._schemes[''] = previous

@@ -7,6 +7,7 @@ from PIL import Image
 
 from mmnoisy.datasets import ShapesSpec, generate_shapes_dataset, render_sample
 from mmnoisy.datasets.shapes_generator import CLASSES
+from mmnoisy.utils.errors import OutputDirError
 
 
 def test_render_is_deterministic_per_seed_split_index():
@@ -44,7 +45,7 @@ def test_layout_and_idempotence(tmp_path):
     stamp = os.path.getmtime(f'{root}/meta.json')
     generate_shapes_dataset(root, spec, progress=False)  # same spec: untouched
     assert os.path.getmtime(f'{root}/meta.json') == stamp
-    with pytest.raises(FileExistsError, match='overwrite'):
+    with pytest.raises(OutputDirError, match='overwrite'):
         generate_shapes_dataset(root, ShapesSpec(num_train=4, num_val=3), progress=False)
     assert not os.path.exists(root + '.partial')
 
@@ -115,7 +116,7 @@ def test_root_written_before_a_spec_field_existed_is_still_current(tmp_path):
     stamp = os.path.getmtime(f'{root}/meta.json')
     generate_shapes_dataset(root, spec, progress=False)
     assert os.path.getmtime(f'{root}/meta.json') == stamp
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OutputDirError, match='overwrite'):
         generate_shapes_dataset(root, ShapesSpec(num_train=3, num_val=2, colour_cue=True),
                                 progress=False)
 

@@ -94,3 +94,19 @@ def test_overlapping_labelled_and_unlabelled_lists_are_refused(tmp_path, shapes_
                  'ImageSets/Segmentation/8_unlabeled_0.txt', check=False)
     assert proc.returncode == 2 and 'Traceback' not in proc.stderr
     assert 'in both the labeled and the unlabeled list' in proc.stderr
+
+
+def test_resume_refuses_pseudo_labels_of_another_run(tmp_path, shapes_root, full_run):
+    """A checkpoint copied from another run's round names that run's pseudo labels: resuming
+    it here would read (and relabel into) the other run's folder."""
+    work_dir = tmp_path / 'copied'
+    work_dir.mkdir()
+    checkpoint = torch.load(f'{full_run[0]}/iter_6.pth', weights_only=False)
+    info = checkpoint['message_hub']['runtime_info']
+    assert info['self_training']['pseudo_dir'].startswith(str(full_run[0]))
+    info.pop('best_ckpt', None)  # only the pseudo-label folder points elsewhere
+    torch.save(checkpoint, work_dir / 'iter_6.pth')
+    proc = train(work_dir, shapes_root, check=False, resume=True)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith('error: ')]
+    assert proc.returncode == 2 and len(errors) == 1, proc.stderr[-2000:]
+    assert 'pseudo labels of its round' in errors[0] and 'outside this work dir' in errors[0]

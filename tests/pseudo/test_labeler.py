@@ -5,31 +5,13 @@ from glob import glob
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
 from PIL import Image
 
-from conftest import REPO, SEMI_CONFIG
 from mmnoisy.pseudo import PseudoLabeler
-from mmnoisy.registry import MODELS
 
 
-@pytest.fixture(scope='module')
-def setup(shapes_root):
-    init_default_scope('mmnoisy')
-    cfg = Config.fromfile(f'{REPO}/{SEMI_CONFIG}')
-    loader_cfg = cfg.train_cfg.unlabeled_dataloader
-    loader_cfg.dataset.data_root = shapes_root
-    loader_cfg.dataset.ann_file = 'ImageSets/Segmentation/4_unlabeled_0.txt'
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    return model, Runner.build_dataloader(loader_cfg)
-
-
-def test_labels_every_image_atomically_with_report(setup, tmp_path):
-    model, loader = setup
+def test_labels_every_image_atomically_with_report(semi_setup, tmp_path):
+    model, loader = semi_setup
     out = str(tmp_path / 'pseudo')
     summary = PseudoLabeler(rule='ratio', num_overlays=2).run(model, loader, out, ratio=0.5)
     ids = [line.strip() for line in open(loader.dataset.ann_file)]
@@ -48,8 +30,8 @@ def test_labels_every_image_atomically_with_report(setup, tmp_path):
     assert summary['coverage'] == report['coverage']
 
 
-def test_no_ratio_labels_every_pixel_and_bad_ratio_fails(setup, tmp_path):
-    model, loader = setup
+def test_no_ratio_labels_every_pixel_and_bad_ratio_fails(semi_setup, tmp_path):
+    model, loader = semi_setup
     out = str(tmp_path / 'all')
     summary = PseudoLabeler(rule='ratio', num_overlays=0).run(model, loader, out)
     assert summary['coverage'] == 1.0
@@ -59,9 +41,9 @@ def test_no_ratio_labels_every_pixel_and_bad_ratio_fails(setup, tmp_path):
         PseudoLabeler(rule='median')
 
 
-def test_multi_scale_flip_logit_fusion(setup):
+def test_multi_scale_flip_logit_fusion(semi_setup):
     from mmnoisy.pseudo import predict_probabilities
-    model, _ = setup
+    model, _ = semi_setup
     model.eval()
     x = torch.randn(1, 3, 40, 56)
     probs = predict_probabilities(model, x, (40, 56), scales=(0.5, 1.0, 1.5), flip=True,

@@ -125,12 +125,12 @@ def time_passes(work_dir):
 
     from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
     from mmnoisy.registry import MODELS
-    from mmnoisy.utils.compat import load_from_trusted_local
+    from mmnoisy.engine.checkpoint import read_checkpoint
     cfg = run_config(work_dir)
     model = MODELS.build(cfg.model)
     last = max(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
                key=lambda p: int(re.search(r'epoch_(\d+)', p).group(1)))
-    model.load_state_dict(load_from_trusted_local(last)['state_dict'])
+    model.load_state_dict(read_checkpoint(last)['state_dict'])
     model.eval()
     dataset = train_dataset(cfg)
     torch.set_num_threads(1)

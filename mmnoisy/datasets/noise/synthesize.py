@@ -4,11 +4,14 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
+from mmnoisy.utils.output_dir import publish_output_dir, stage_output_dir
+
 from ..label_io import read_label, write_label
 from .label_noise import (IGNORE_INDEX, NoiseReport, NoiseSpec, corrupt_label,
                           image_rng)
 
 REPORT_NAME = 'noise_report.json'
+TOOL = 'synth_noise'  # the name in the output folder's marker file
 
 
 def list_label_ids(label_dir: str, suffix: str = '.png',
@@ -41,7 +44,9 @@ def synthesize_noisy_labels(label_dir: str,
     Args:
         label_dir (str): Folder of clean label PNGs (VOC or Cityscapes train-id layout;
             sub-folders are kept).
-        out_dir (str): Output folder; must differ from ``label_dir``.
+        out_dir (str): Output folder: new, empty or an earlier output of this function;
+            never ``label_dir``, inside it or around it. Written as ``<out_dir>.partial``
+            and renamed when complete.
         spec (NoiseSpec): The noise (see :data:`TIERS`).
         num_classes (int): Number of classes including the background (class 0).
         seed (int): Noise seed; image ``i`` of the sorted ids uses ``(seed, i)``.
@@ -55,12 +60,10 @@ def synthesize_noisy_labels(label_dir: str,
     """
     if not osp.isdir(label_dir):
         raise FileNotFoundError(f'label folder {label_dir} does not exist')
-    if osp.realpath(out_dir) == osp.realpath(label_dir):
-        raise ValueError(f'refusing to overwrite the clean labels in {label_dir}; choose '
-                         'another --out-dir')
     ids = list_label_ids(label_dir, suffix, split)
     if not ids:
         raise FileNotFoundError(f'no *{suffix} labels found in {label_dir}')
+    staging = stage_output_dir(out_dir, [label_dir], TOOL)
     report = NoiseReport(num_classes, ignore_index)
     for index, sample_id in enumerate(ids):
         path = osp.join(label_dir, sample_id + suffix)
@@ -68,8 +71,9 @@ def synthesize_noisy_labels(label_dir: str,
         noisy, counts = corrupt_label(clean, spec, image_rng(seed, index), num_classes,
                                       ignore_index)
         report.update(clean, noisy, counts)
-        write_label(osp.join(out_dir, sample_id + suffix), noisy, palette)
+        write_label(osp.join(staging, sample_id + suffix), noisy, palette)
     result = report.to_dict(tuple(class_names) if class_names else None, spec, seed)
-    with open(osp.join(out_dir, REPORT_NAME), 'w') as f:
+    with open(osp.join(staging, REPORT_NAME), 'w') as f:
         json.dump(result, f, indent=2)
+    publish_output_dir(staging, out_dir)
     return result

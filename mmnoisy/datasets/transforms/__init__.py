@@ -1,5 +1,9 @@
 from .centroid_crop import CentroidCrop
 from .extra_labels import LoadExtraLabels, PackSegInputsWithExtraLabels
+from .loading import LoadImageFromFile
 from .strong_augment import StrongAugment
 
-__all__ = ['CentroidCrop', 'LoadExtraLabels', 'PackSegInputsWithExtraLabels', 'StrongAugment']
+__all__ = [
+    'CentroidCrop', 'LoadExtraLabels', 'LoadImageFromFile', 'PackSegInputsWithExtraLabels',
+    'StrongAugment'
+]

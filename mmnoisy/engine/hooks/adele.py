@@ -28,6 +28,7 @@ from mmnoisy.datasets.correctable import CorrectableLabelDataset
 from mmnoisy.datasets.label_io import read_label, write_label
 from mmnoisy.pseudo.dense_crf import DenseCRFParams, dense_crf, require_pydensecrf
 from mmnoisy.registry import HOOKS
+from mmnoisy.utils.errors import CheckpointError
 
 IGNORE_INDEX = 255
 # correction_start_epoch when the curve has not flattened within 15 epochs. As in the released
@@ -404,7 +405,13 @@ class AdaptiveLabelCorrectionHook(Hook):
         self.curves = {k: list(v) for k, v in state['curves'].items()}
         self.triggered = {int(k): v for k, v in state['triggered'].items()}
         self.start_epochs = {int(k): v for k, v in state['start_epochs'].items()}
-        self.label_set, self.corrected = state['label_set'], list(state['corrected'])
+        label_set = state['label_set']
+        if label_set and (osp.isabs(label_set) or osp.normpath(label_set).startswith('..')):
+            raise CheckpointError(
+                f'the resumed checkpoint records its ADELE label set as {label_set}, outside '
+                f'the work dir {runner.work_dir}; refused (it would read another run\'s '
+                'labels). Resume in the run\'s own work dir, or start fresh with load_from')
+        self.label_set, self.corrected = label_set, list(state['corrected'])
         self.timings = list(state.get('timings', []))
 
     # ------------------------------------------------------------------ diagnostics

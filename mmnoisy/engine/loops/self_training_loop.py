@@ -12,12 +12,14 @@ from typing import Dict, List, Optional, Sequence, Union
 
 from mmengine.dist import is_main_process
 from mmengine.model import is_model_wrapper
-from mmengine.runner import BaseLoop, load_checkpoint
+from mmengine.runner import BaseLoop
 from torch.utils.data import DataLoader
 
 from mmnoisy.datasets.splits import check_disjoint, read_ids
 from mmnoisy.registry import LOOPS, MODELS, TASK_UTILS
-from mmnoisy.utils.compat import trusted_checkpoint_loading
+from mmnoisy.utils.config_keys import checks_config_keys
+from mmnoisy.utils.errors import CheckpointError, ConfigError
+from ..checkpoint import is_inside, load_weights, read_checkpoint, weights_of
 
 STATE_KEY = 'self_training'
 
@@ -37,7 +39,57 @@ def read_pseudo_labels(dataset_cfg: dict, pseudo_dir: str) -> None:
     dataset_cfg['seg_map_suffix'] = '.png'
 
 
+def check_stage_lengths(sup_iters: int, round_iters: Optional[int],
+                        round_epochs: Optional[float]) -> None:
+    """Refuse stage lengths that cannot train: a negative supervised stage (0 skips it),
+    and rounds of no iterations (``round_iters=None`` means: from ``round_epochs``)."""
+    if sup_iters is None or sup_iters < 0:
+        raise ConfigError(f'train_cfg.sup_iters must be >= 0 (0 skips the supervised stage), '
+                          f'got {sup_iters}')
+    if round_iters is not None and round_iters <= 0:
+        raise ConfigError(f'train_cfg.round_iters must be > 0, got {round_iters}; set it to '
+                          'the iterations per round, or to None to derive them from '
+                          'train_cfg.round_epochs')
+    if round_iters is None and (round_epochs is None or round_epochs <= 0):
+        raise ConfigError(f'train_cfg.round_epochs must be > 0 when train_cfg.round_iters is '
+                          f'None, got {round_epochs}; set one of them')
+
+
+def _ann_file(dataset_cfg: dict) -> Optional[str]:
+    ann_file = dataset_cfg.get('ann_file')
+    return osp.join(dataset_cfg.get('data_root') or '', ann_file) if ann_file else None
+
+
+def check_pseudo_list(unlabeled_dataloader: Dict, semi_dataloader: Dict) -> None:
+    """Refuse a pseudo-labelled dataset that lists other images than the unlabelled one.
+
+    Every round writes pseudo labels for the images of ``unlabeled_dataloader``, and the
+    ``source='pseudo'`` dataset reads one label per id of its own list; a mismatch would
+    fail only when round 1 starts, after the whole supervised stage.
+    """
+    unlabeled = _ann_file(unlabeled_dataloader['dataset'])
+    if not (unlabeled and osp.isfile(unlabeled)):
+        return  # the dataset build reports a missing list
+    expected = set(read_ids(unlabeled))
+    for dataset in leaf_dataset_cfgs(semi_dataloader['dataset']):
+        pseudo = _ann_file(dataset) if dataset.get('source') == 'pseudo' else None
+        if not (pseudo and osp.isfile(pseudo)):
+            continue
+        listed = set(read_ids(pseudo))
+        if listed == expected:
+            continue
+        extra, missing = sorted(listed - expected), sorted(expected - listed)
+        raise ConfigError(
+            f"the pseudo-labelled dataset's list {pseudo} ({len(listed)} ids) differs from "
+            f'the unlabelled list {unlabeled} ({len(expected)} ids) that is pseudo-labelled: '
+            f'{len(extra)} id(s) only in the former (e.g. {extra[:3]}), {len(missing)} only '
+            f'in the latter (e.g. {missing[:3]}). Give train_cfg.semi_dataloader\'s '
+            "source='pseudo' dataset and train_cfg.unlabeled_dataloader.dataset the same "
+            'ann_file.')
+
+
 @LOOPS.register_module()
+@checks_config_keys('train_cfg')
 class SelfTrainingLoop(BaseLoop):
     """A supervised stage followed by self-training rounds.
 
@@ -72,7 +124,9 @@ class SelfTrainingLoop(BaseLoop):
         teacher (dict, optional): ``dict(model=<model config>, checkpoint=<path>)``: round 1
             is pseudo-labelled by this model instead of the best checkpoint, and the
             student (the runner's model, of any architecture) trains from its own
-            initialisation (Zhu et al.'s teacher -> student). Default: None.
+            initialisation (Zhu et al.'s teacher -> student). The checkpoint must fit the
+            teacher model exactly unless ``strict=False`` is added; it is read without
+            unpickling code unless the config sets ``trust_checkpoint=True``. Default: None.
 
     The dataloader of the running stage is ``current_dataloader`` (for hooks that adjust
     it, e.g. :class:`CropScheduleHook`).
@@ -94,32 +148,38 @@ class SelfTrainingLoop(BaseLoop):
                  teacher: Optional[Dict] = None) -> None:
         super().__init__(runner, dataloader)
         if round_lr_factor <= 0:
-            raise ValueError(f'round_lr_factor must be > 0, got {round_lr_factor}')
+            raise ConfigError(f'train_cfg.round_lr_factor must be > 0, got {round_lr_factor}')
         self.round_lr_factor = round_lr_factor
         if teacher is not None and not {'model', 'checkpoint'} <= set(teacher):
-            raise ValueError('teacher must be dict(model=..., checkpoint=...)')
+            raise ConfigError('train_cfg.teacher must be dict(model=..., checkpoint=...), '
+                              f'got the keys {sorted(teacher)}')
         self.teacher_cfg = copy.deepcopy(teacher)
         self.current_dataloader = None
         self.ratios = [float(r) for r in ratios]
         if not self.ratios:
-            raise ValueError('SelfTrainingLoop needs at least one round (ratios is empty)')
+            raise ConfigError('SelfTrainingLoop needs at least one round: train_cfg.ratios '
+                              'is empty; give one ratio in (0, 1] per round')
         bad = [r for r in self.ratios if not 0 < r <= 1]
         if bad:
-            raise ValueError(f'every ratio must be in (0, 1], got {bad} in {self.ratios}')
+            raise ConfigError(f'train_cfg.ratios: every ratio must be in (0, 1], got {bad} '
+                              f'in {self.ratios}; set each to a share of pixels, e.g. 0.2')
+        check_stage_lengths(sup_iters, round_iters, round_epochs)
         if num_rounds is not None and num_rounds != len(self.ratios):
-            raise ValueError(f'num_rounds={num_rounds} but {len(self.ratios)} ratios are '
-                             f'given ({self.ratios}); give one ratio per round')
+            raise ConfigError(f'train_cfg.num_rounds={num_rounds} but {len(self.ratios)} '
+                              f'ratios are given ({self.ratios}); give one ratio per round')
         self.semi_dataloader_cfg = copy.deepcopy(semi_dataloader)
         if not any(d.get('source') == 'pseudo'
                    for d in leaf_dataset_cfgs(self.semi_dataloader_cfg['dataset'])):
-            raise ValueError("semi_dataloader needs a dataset with source='pseudo' to read "
-                             'the pseudo labels')
+            raise ConfigError("train_cfg.semi_dataloader needs a dataset with "
+                              "source='pseudo' to read the pseudo labels")
         self._check_disjoint_splits()
+        check_pseudo_list(unlabeled_dataloader, self.semi_dataloader_cfg)
         self.unlabeled_dataloader = runner.build_dataloader(unlabeled_dataloader,
                                                             seed=runner.seed)
         self.pseudo_labeler = TASK_UTILS.build(pseudo_labeler)
         self.val_interval = val_interval
-        round_length = round_iters or self._iters_per_round(round_epochs)
+        round_length = (round_iters if round_iters is not None else
+                        self._iters_per_round(round_epochs))
         self.stage_iters: List[int] = [sup_iters] + [round_length] * len(self.ratios)
         self._max_iters = sum(self.stage_iters)
         self._epoch = 0
@@ -142,7 +202,9 @@ class SelfTrainingLoop(BaseLoop):
         pseudo_share = sum(ratio for d, ratio in zip(datasets, sampler['source_ratio'])
                            if d.get('source') == 'pseudo')
         if not pseudo_share:
-            raise ValueError('the semi sampler draws no pseudo-labelled samples per batch')
+            raise ConfigError('train_cfg.semi_dataloader.sampler.source_ratio draws no '
+                              'pseudo-labelled samples per batch; give the pseudo dataset '
+                              'a share > 0')
         return math.ceil(epochs * len(self.unlabeled_dataloader.dataset) / pseudo_share)
 
     @property
@@ -175,12 +237,24 @@ class SelfTrainingLoop(BaseLoop):
 
     # ------------------------------------------------------------------------- run
     def run(self):
+        self._check_resumed_pseudo_dir()
         self.runner.call_hook('before_train')
         while self._state()['stage'] < len(self.stage_iters):
             self._run_stage(self._state()['stage'])
         self.runner.call_hook('after_train_epoch')
         self.runner.call_hook('after_train')
         return self.runner.model
+
+    def _check_resumed_pseudo_dir(self) -> None:
+        """Refuse resumed round state whose pseudo labels lie outside this work dir: they
+        belong to another run, which this one would read as its own (and relabel)."""
+        pseudo_dir = self._state()['pseudo_dir']
+        if pseudo_dir and not is_inside(pseudo_dir, self.runner.work_dir):
+            raise CheckpointError(
+                f'the resumed checkpoint records the pseudo labels of its round in '
+                f'{pseudo_dir}, outside this work dir {self.runner.work_dir}: it was written '
+                'by another run. Resume that run in its own work dir, or start this one '
+                'fresh with load_from')
 
     def _run_stage(self, stage: int) -> None:
         state = self._state()
@@ -259,9 +333,13 @@ class SelfTrainingLoop(BaseLoop):
             if not self.teacher_cfg['checkpoint']:
                 raise ValueError('set train_cfg.teacher.checkpoint to the teacher checkpoint')
             teacher = MODELS.build(copy.deepcopy(self.teacher_cfg['model']))
-            with trusted_checkpoint_loading():
-                load_checkpoint(teacher, self.teacher_cfg['checkpoint'], map_location='cpu',
-                                logger='current')
+            path = self.teacher_cfg['checkpoint']
+            option = 'train_cfg.teacher.checkpoint'
+            trusted = bool(self.runner.cfg.get('trust_checkpoint'))
+            checkpoint = read_checkpoint(path, trusted=trusted, option=option)
+            load_weights(teacher, weights_of(checkpoint),
+                         strict=self.teacher_cfg.get('strict', True),
+                         source=f'teacher checkpoint {path} ({option})')
             return teacher.to(next(model.parameters()).device)
         self._load_best_checkpoint()
         return model

@@ -1,0 +1,174 @@
+"""How mmnoisy loads checkpoints: never executing a file's code, never half-loading a model.
+
+*Safe by default.* Every checkpoint is read with torch's ``weights_only=True`` unpickler.
+mmengine's runner checkpoints hold more than tensors (``HistoryBuffer`` log scalars, numpy
+arrays and scalars in the message hub), so exactly those types are allow-listed
+(:func:`runner_checkpoint_safe_globals`); anything else in a file is refused with a
+:class:`~mmnoisy.utils.errors.CheckpointError` that names the file and the object. Only
+``--resume`` of a checkpoint inside the run's own work dir, or a file the user vouches for
+(``--trust-checkpoint``, config ``trust_checkpoint=True``), falls back to full unpickling.
+
+*Strict by default.* A checkpoint of another architecture, width or class count would
+otherwise be scored, or used as a teacher, after a few warnings. Weights must match the
+model key for key and shape for shape; ``--partial-load`` (config ``strict_load=False``, or
+``strict=False`` where a config names a checkpoint) loads what fits, with warnings.
+"""
+import logging
+import os
+import os.path as osp
+import pickle
+import re
+import zipfile
+from typing import Callable, Dict, List, Sequence, Tuple, Union
+
+import torch
+from mmengine.logging import print_log
+
+from mmnoisy.utils.errors import CheckpointError
+
+TRUST_HINT = ('--trust-checkpoint (config: trust_checkpoint=True) if you trust where the '
+              'file came from')
+PARTIAL_HINT = '--partial-load (config: strict_load=False)'
+_LISTED = 3
+# The statistics a HistoryBuffer pickles by reference (mmengine's HistoryBuffer methods).
+_HISTORY_STATISTICS = ('min', 'max', 'mean', 'current')
+
+
+def _history_buffer_method(owner, name: str):
+    """``getattr`` as a HistoryBuffer's pickle uses it, and for nothing else.
+
+    A HistoryBuffer pickles its statistics methods as ``getattr(HistoryBuffer, 'min')``.
+    Allow-listing the real ``builtins.getattr`` would let a crafted file reach any attribute
+    of any allow-listed object, so this stands in for it under the same name.
+    """
+    from mmengine.logging import HistoryBuffer
+    allowed = set(_HISTORY_STATISTICS) | set(HistoryBuffer._statistics_methods)
+    if owner is not HistoryBuffer or name not in allowed:
+        raise pickle.UnpicklingError(f'getattr({owner!r}, {name!r}) is not allowed')
+    return getattr(HistoryBuffer, name)
+
+
+def runner_checkpoint_safe_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
+    """The Python objects an mmengine runner checkpoint may hold besides tensors."""
+    import numpy as np
+    import numpy.dtypes
+    from mmengine.logging import HistoryBuffer
+    multiarray = np._core.multiarray  # numpy >= 2 pickles ndarrays through numpy._core
+    dtypes = [getattr(numpy.dtypes, name) for name in dir(numpy.dtypes)
+              if name.endswith('DType')]
+    return [HistoryBuffer, np.ndarray, np.dtype, multiarray.scalar, multiarray._reconstruct,
+            *dtypes, (_history_buffer_method, 'builtins.getattr')]
+
+
+def _refused_global(error: Exception) -> str:
+    match = re.search(r'GLOBAL (\S+)', str(error))
+    return match.group(1) if match else 'an object torch does not allow'
+
+
+def read_checkpoint(path: str, trusted: bool = False, option: str = 'the checkpoint',
+                    map_location: Union[str, Callable, None] = 'cpu') -> Dict:
+    """Read a checkpoint file without running code from it (unless ``trusted``).
+
+    Args:
+        path (str): A local ``.pth`` file.
+        trusted (bool): Fall back to full unpickling when the file holds objects beyond
+            tensors and runner state. Only for files the user vouches for or the run wrote.
+        option (str): Where the path was given (``load_from``, ``CHECKPOINT``, ...), for
+            the error message.
+        map_location: As for :func:`torch.load`.
+
+    Raises:
+        CheckpointError: a missing, empty, truncated or corrupt file, or one that would
+            need unpickling without ``trusted``.
+    """
+    if not osp.isfile(path):
+        raise CheckpointError(f'checkpoint {path} ({option}) does not exist')
+    if osp.getsize(path) == 0:
+        raise CheckpointError(f'checkpoint {path} ({option}) is empty (0 bytes): the run '
+                              'that wrote it was interrupted; use another checkpoint')
+    try:
+        with torch.serialization.safe_globals(runner_checkpoint_safe_globals()):
+            return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        if 'Weights only load failed' not in str(error):
+            raise _corrupt(path, option, error) from None
+        if not trusted:
+            raise CheckpointError(
+                f'checkpoint {path} ({option}) holds Python objects beyond weights and '
+                f'runner state ({_refused_global(error)}), and unpickling it could run '
+                f'code; refused. Pass {TRUST_HINT}') from None
+    except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as error:
+        raise _corrupt(path, option, error) from None
+    print_log(f'unpickling trusted checkpoint {path} ({option})', logger='current',
+              level=logging.WARNING)
+    try:
+        return torch.load(path, map_location=map_location, weights_only=False)
+    except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError,
+            pickle.UnpicklingError) as error:
+        raise _corrupt(path, option, error) from None
+
+
+def _corrupt(path: str, option: str, error: Exception) -> CheckpointError:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return CheckpointError(f'checkpoint {path} ({option}) is truncated or corrupt '
+                           f'({reason[:120]}); use another checkpoint or save it again')
+
+
+def weights_of(checkpoint: Dict, revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.',
+                                                                          ''), )) -> Dict:
+    """The model weights of a checkpoint (runner checkpoint or plain state dict)."""
+    state = checkpoint.get('state_dict', checkpoint)
+    if not isinstance(state, dict):
+        raise CheckpointError('the checkpoint holds no state dict')
+    for pattern, replacement in revise_keys:
+        state = {re.sub(pattern, replacement, key): value for key, value in state.items()}
+    return state
+
+
+def _listing(keys: Sequence[str]) -> str:
+    shown = ', '.join(keys[:_LISTED])
+    return shown + (f' and {len(keys) - _LISTED} more' if len(keys) > _LISTED else '')
+
+
+def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
+                 source: str = 'the checkpoint') -> None:
+    """Load ``state`` into ``model``; with ``strict``, refuse anything that does not fit.
+
+    Weights are matched through the model's own ``load_state_dict`` (so load hooks such as
+    DSBN's fan-out of plain BN keys apply). Shape mismatches are found first, so that a
+    partial load skips them instead of failing. A refused load may have copied the weights
+    that fit: the caller stops (the tools exit) rather than use the model.
+
+    Raises:
+        CheckpointError: with ``strict``, missing or unexpected keys or shape mismatches,
+            the first few of each named.
+    """
+    own = model.state_dict()
+    mismatched = [key for key, value in state.items()
+                  if key in own and hasattr(value, 'shape') and value.shape != own[key].shape]
+    fitting = {key: value for key, value in state.items() if key not in set(mismatched)}
+    missing, unexpected = model.load_state_dict(fitting, strict=False)
+    missing = [key for key in missing if key not in set(mismatched)]
+    problems = []
+    if missing:
+        problems.append(f'{len(missing)} missing key(s): {_listing(missing)}')
+    if unexpected:
+        problems.append(f'{len(unexpected)} unexpected key(s): {_listing(unexpected)}')
+    if mismatched:
+        shapes = [f'{key} {tuple(state[key].shape)} vs {tuple(own[key].shape)} in the model'
+                  for key in mismatched]
+        problems.append(f'{len(mismatched)} shape mismatch(es): {_listing(shapes)}')
+    if not problems:
+        return
+    message = f'{source} does not fit the model: ' + '; '.join(problems)
+    if strict:
+        raise CheckpointError(f'{message}. Is it a checkpoint of this config (architecture, '
+                              f'width, num_classes)? To load only the matching weights, '
+                              f'pass {PARTIAL_HINT}')
+    print_log(f'partial load: {message}', logger='current', level=logging.WARNING)
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it (symbolic links resolved)."""
+    path, folder = osp.realpath(path), osp.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
