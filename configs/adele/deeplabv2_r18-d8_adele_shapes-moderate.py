@@ -19,7 +19,13 @@ clean_label_dir = 'SegmentationClass'  # diagnostics only (IoU_el / IoU_m); set 
 model = dict(
     type='ADELESegmentor',
     data_preprocessor=dict(size=crop_size),
-    consistency=dict(scales=(0.7, 1.0, 1.5), rho=0.8, loss_weight=1.0, mode='paper'))
+    scales=(0.7, 1.0, 1.5),
+    # CE on the noisy labels of each scale (mean over labelled pixels, then over scales)
+    # plus the multi-scale consistency term (ADELESegmentor feeds it the three maps).
+    decode_head=dict(loss_decode=[
+        dict(type='CrossEntropyLoss', avg_non_ignore=True, loss_weight=1.0),
+        dict(type='MultiScaleConsistencyLoss', rho=0.8, mode='paper', loss_weight=1.0)
+    ]))
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),

@@ -57,3 +57,43 @@ def test_all_pseudo_by_default_and_empty_batch():
     assert loss_fn(logits, ignored).item() == 0.0
     with pytest.raises(ValueError, match='gamma'):
         DynamicSelfTrainingLoss(gamma=-1)
+
+
+def test_hand_computed_pixel_weight_and_avg_factor():
+    logits, label = two_pixel_batch()
+    loss_fn = DynamicSelfTrainingLoss(gamma=2)
+    # an OHEM-like map keeping the labelled pixel and image 1's first pixel only
+    weight = torch.tensor([[[1.0, 0.0]], [[1.0, 0.0]]])
+    p_a, p_b = math.exp(2) / (math.exp(2) + 1), 0.75
+    kept = -math.log(p_a) * 1 - math.log(p_b) * p_b**2
+    loss = loss_fn(logits, label, torch.tensor([False, True]), weight=weight)
+    assert loss.item() == pytest.approx(kept / 3, rel=1e-6)  # denominator unchanged: 3 valid
+    loss = loss_fn(logits, label, torch.tensor([False, True]), weight=weight, avg_factor=8)
+    assert loss.item() == pytest.approx(kept / 8, rel=1e-6)
+    summed = loss_fn(logits, label, torch.tensor([False, True]), weight=weight,
+                     reduction_override='sum')
+    assert summed.item() == pytest.approx(kept, rel=1e-6)
+    per_pixel = loss_fn(logits, label, torch.tensor([False, True]), reduction_override='none')
+    assert per_pixel.shape == (2, 1, 2) and per_pixel[0, 0, 1] == 0  # ignored pixel
+
+
+@pytest.mark.parametrize('avg_non_ignore', [True, False])
+def test_gamma_zero_equals_mmseg_cross_entropy(avg_non_ignore):
+    from mmseg.models.losses import CrossEntropyLoss
+    torch.manual_seed(0)
+    logits = torch.randn(2, 4, 5, 6)
+    label = torch.randint(0, 4, (2, 5, 6))
+    label[0, 0, :3] = 255
+    weight = (torch.rand(2, 5, 6) > 0.5).float()
+    ours = DynamicSelfTrainingLoss(gamma=0, avg_non_ignore=avg_non_ignore, loss_weight=0.7)
+    theirs = CrossEntropyLoss(avg_non_ignore=avg_non_ignore, loss_weight=0.7)
+    for kwargs in (dict(), dict(weight=weight), dict(weight=weight, avg_factor=17),
+                   dict(reduction_override='sum'), dict(reduction_override='none')):
+        torch.testing.assert_close(ours(logits, label, ignore_index=255, **kwargs),
+                                   theirs(logits, label, ignore_index=255, **kwargs))
+
+
+def test_per_pixel_weights_passed_as_is_pseudo_are_refused():
+    logits, label = two_pixel_batch()
+    with pytest.raises(ValueError, match='weight='):
+        DynamicSelfTrainingLoss()(logits, label, torch.ones(2, 1, 2))

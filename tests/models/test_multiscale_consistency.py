@@ -105,3 +105,35 @@ def test_saturated_logits_keep_gradients_finite(mode):
     for z in logits:
         assert torch.isfinite(z.grad).all()
     assert torch.isfinite(out['loss_consistency'])
+
+
+@pytest.mark.parametrize('mode', ['paper', 'reference'])
+def test_registered_loss_is_the_functions_term(mode):
+    from mmnoisy.models.losses import MultiScaleConsistencyLoss
+    from mmnoisy.registry import MODELS
+    loss_fn = MODELS.build(dict(type='MultiScaleConsistencyLoss', rho=0.8, mode=mode,
+                                loss_weight=2.0))
+    assert isinstance(loss_fn, MultiScaleConsistencyLoss)
+    assert loss_fn.loss_name == 'loss_consistency'
+    mixture = torch.tensor([0.0, 1.0, -1.0])
+    label = torch.tensor([LABEL])
+    term = multiscale_consistency_loss(logits(), label, rho=0.8, mode=mode,
+                                       mixture=mixture)['loss_consistency']
+    assert loss_fn(logits(), label, mixture=mixture).item() == pytest.approx(
+        2.0 * term.item(), rel=1e-6)
+    # per pixel: the ignored pixel carries the term too; a weight map scales each pixel
+    per_pixel = loss_fn(logits(), label, mixture=mixture, reduction_override='none')
+    assert per_pixel.shape == (1, 1, 2)
+    assert per_pixel.mean().item() == pytest.approx(2.0 * term.item(), rel=1e-6)
+    weighted = loss_fn(logits(), label, mixture=mixture, weight=torch.tensor([[[1.0, 0.0]]]))
+    assert weighted.item() == pytest.approx(per_pixel[0, 0, 0].item() / 2, rel=1e-6)
+    assert loss_fn(logits(), label, mixture=mixture, avg_factor=1).item() == pytest.approx(
+        per_pixel.sum().item(), rel=1e-6)
+
+
+def test_registered_loss_needs_the_list_of_scales():
+    from mmnoisy.models.losses import MultiScaleConsistencyLoss
+    with pytest.raises(ValueError, match='>= 2 logit maps'):
+        MultiScaleConsistencyLoss()(logits()[0], torch.tensor([LABEL]))
+    with pytest.raises(ValueError, match='mode'):
+        MultiScaleConsistencyLoss(mode='released')

@@ -73,3 +73,40 @@ def test_weight_has_no_gradient_and_rce_has():
     # dp_1/dz_1 = p_1 (1 - p_1) = 0.25 -> -9.21034 * 0.5 * 0.25 / 4 (w = 0.5, mean over 4)
     assert logits.grad[0, 1, 1, 1].item() == pytest.approx(-LOG_CLAMP * 0.5 * 0.25 / 4)
     assert logits.grad[0, :, 1, 0].abs().sum() == 0  # ignored pixel
+
+
+def test_avg_non_ignore_weight_and_avg_factor_by_hand():
+    logits, label = one_image()
+    terms = [0.071921 + 1.726939, 8.289306, 0.0, 0.346574 + 2.302585]  # as above, per pixel
+    assert SelfCorrectionLoss(avg_non_ignore=True)(logits, label).item() == pytest.approx(
+        sum(terms) / 3, abs=1e-5)  # 3 non-ignored pixels
+    weight = torch.tensor([[[1.0, 0.0], [1.0, 1.0]]])  # drops pixel (0,1)
+    loss_fn = SelfCorrectionLoss()
+    assert loss_fn(logits, label, weight=weight).item() == pytest.approx(
+        (terms[0] + terms[3]) / 4, abs=1e-5)  # the denominator still counts every pixel
+    assert loss_fn(logits, label, weight=weight, avg_factor=2).item() == pytest.approx(
+        (terms[0] + terms[3]) / 2, abs=1e-5)
+    per_pixel = loss_fn(logits, label, reduction_override='none')
+    torch.testing.assert_close(per_pixel, torch.tensor([[terms[:2], terms[2:]]]), atol=1e-5,
+                               rtol=0)
+
+
+@pytest.mark.parametrize('avg_non_ignore', [True, False])
+def test_alpha_one_beta_zero_is_mmseg_cross_entropy_weighted_by_uncertainty(avg_non_ignore):
+    """SCL's CE term is ``(1 - w) * CE``, with ``w = max p`` (1 above the threshold): with
+    beta 0 it is mmseg's cross entropy given that per-pixel weight, times any sampler's."""
+    from mmseg.models.losses import CrossEntropyLoss
+    torch.manual_seed(0)
+    logits = torch.randn(2, 5, 4, 6) * 2
+    label = torch.randint(0, 5, (2, 4, 6))
+    label[1, :2] = 255
+    sampler_weight = (torch.rand(2, 4, 6) > 0.3).float()
+    w = logits.softmax(1).amax(1)
+    uncertainty = 1 - w.masked_fill(w > 0.8, 1.0)
+    ours = SelfCorrectionLoss(alpha=1, beta=0, avg_non_ignore=avg_non_ignore)
+    theirs = CrossEntropyLoss(avg_non_ignore=avg_non_ignore)
+    for kwargs in (dict(), dict(avg_factor=13)):
+        torch.testing.assert_close(
+            ours(logits, label, weight=sampler_weight, ignore_index=255, **kwargs),
+            theirs(logits, label, weight=uncertainty * sampler_weight, ignore_index=255,
+                   **kwargs))

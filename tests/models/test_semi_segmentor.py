@@ -130,3 +130,48 @@ def test_decode_head_ohem_sampler_weights_each_source():
     expected = MODELS.build(ce)(logits[1:], labels[1:], weight=weight, ignore_index=255)
     assert losses['unsup_loss_ce'].item() == pytest.approx(expected.item(), rel=1e-5)
     assert losses['unsup_loss_ce'] < plain['unsup_loss_ce']  # fewer pixels, same denominator
+
+
+def test_ohem_weights_reach_the_dynamic_self_training_loss():
+    """DST-CBC + OHEM: the sampler's weights multiply the DST loss of each source, over the
+    whole batch's denominator (``avg_factor``); a loss that dropped ``weight`` would give
+    the unweighted value, which differs."""
+    dst = dict(sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),
+               unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=2),
+               normalization='whole_batch')
+    inputs, samples = batch(['labeled', 'pseudo'])
+    plain = build(**dst).loss(inputs, samples)
+    hard = dict(SEGMENTOR, decode_head=dict(
+        SEGMENTOR['decode_head'], sampler=dict(type='OHEMPixelSampler', thresh=0.0,
+                                               min_kept=10)))
+    init_default_scope('mmnoisy')
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='SemiSupervisedSegmentor', segmentor=hard, **dst))
+    losses = model.loss(inputs, samples)
+    head = model.segmentor.decode_head
+    logits = torch.nn.functional.interpolate(
+        head(model.segmentor.extract_feat(inputs)), size=(32, 32), mode='bilinear')
+    labels = torch.stack([s.gt_sem_seg.data[0] for s in samples])
+    valid = int((labels != 255).sum())
+    for prefix, i, loss_fn in (('sup', 0, DynamicSelfTrainingLoss(gamma=0)),
+                               ('unsup', 1, DynamicSelfTrainingLoss(gamma=2))):
+        weight = head.sampler.sample(logits[i:i + 1], labels[i:i + 1, None])
+        assert int(weight.sum()) == 10
+        expected = loss_fn(logits[i:i + 1], labels[i:i + 1], weight=weight, avg_factor=valid)
+        assert losses[f'{prefix}_loss_dst'].item() == pytest.approx(expected.item(), rel=1e-5)
+        dropped = loss_fn(logits[i:i + 1], labels[i:i + 1], avg_factor=valid)
+        assert dropped.item() == pytest.approx(plain[f'{prefix}_loss_dst'].item(), rel=1e-5)
+        assert expected.item() < 0.5 * dropped.item()  # 10 of 896 pixels: far from equal
+
+
+def test_loss_lists_sum_by_name_like_loss_decode():
+    ce = dict(type='CrossEntropyLoss', avg_non_ignore=True)
+    inputs, samples = batch(['labeled', 'pseudo'])
+    single = build(sup_loss=ce).loss(inputs, samples)
+    twice = build(sup_loss=[ce, dict(ce, loss_weight=2.0)],
+                  unsup_loss=[ce, dict(ce, loss_name='loss_other')]).loss(inputs, samples)
+    assert twice['sup_loss_ce'].item() == pytest.approx(3 * single['sup_loss_ce'].item(),
+                                                        rel=1e-5)
+    assert twice['unsup_loss_other'].item() == pytest.approx(
+        single['unsup_loss_ce'].item(), rel=1e-5)
+    assert twice['sup_acc_seg'].item() == pytest.approx(single['sup_acc_seg'].item())

@@ -1,5 +1,8 @@
 from .dynamic_self_training_loss import DynamicSelfTrainingLoss
-from .multiscale_consistency import multiscale_consistency_loss
+from .multiscale_consistency import MultiScaleConsistencyLoss, multiscale_consistency_loss
 from .self_correction_loss import SelfCorrectionLoss
 
-__all__ = ['DynamicSelfTrainingLoss', 'SelfCorrectionLoss', 'multiscale_consistency_loss']
+__all__ = [
+    'DynamicSelfTrainingLoss', 'MultiScaleConsistencyLoss', 'SelfCorrectionLoss',
+    'multiscale_consistency_loss'
+]

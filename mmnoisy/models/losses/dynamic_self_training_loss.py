@@ -1,4 +1,4 @@
-from typing import Optional
+from typing import Optional, Union
 
 import torch
 import torch.nn as nn
@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
+from .utils import REDUCTIONS, reduce_pixel_loss
 
 
 @MODELS.register_module()
@@ -13,29 +14,44 @@ class DynamicSelfTrainingLoss(nn.Module):
     """Dynamic self-training loss of `DST-CBC <https://arxiv.org/abs/2004.08514>`_.
 
     Pseudo-labelled pixels are weighted by the current model's confidence in their label,
-    ``w = p_cur[y] ** gamma`` (no gradient flows through ``w``); labelled pixels weigh 1. The
-    weighted cross entropy is summed over the batch and divided by the number of
-    non-ignored pixels of the whole batch (labelled + pseudo), as released:
+    ``w = p_cur[y] ** gamma`` (no gradient flows through ``w``); labelled pixels weigh 1:
 
-    ``loss = sum(w * CE(z, y)) / count(y != ignore)``
+    ``loss = sum(weight * w * CE(z, y)) / avg_factor``
+
+    It is called like mmseg's ``CrossEntropyLoss`` and equals it at ``gamma=0``. The
+    released denominator is the number of non-ignored pixels of the whole batch (labelled +
+    pseudo): the default ``avg_non_ignore=True`` gives it when one call sees the whole
+    batch, and :class:`SemiSupervisedSegmentor` (``normalization='whole_batch'``) passes it
+    as ``avg_factor`` when it scores each source separately.
 
     Args:
         gamma (float): Focusing exponent; 9 in the paper (4 above 1000 labels); 0 is plain
             cross entropy. Default: 9.
-        ignore_index (int): Label of pixels that carry no loss. Default: 255.
+        reduction (str): 'none', 'mean' or 'sum'. Default: 'mean'.
+        avg_non_ignore (bool): Average over non-ignored pixels only, DST-CBC's
+            denominator (unlike mmseg's ``CrossEntropyLoss``, whose default is False).
+            Default: True.
+        ignore_index (int): Label of pixels that carry no loss, unless the call passes
+            one. Default: 255.
         loss_weight (float): Multiplier of the loss. Default: 1.0.
         loss_name (str): Name in the log (must contain ``loss``). Default: 'loss_dst'.
     """
 
     def __init__(self,
                  gamma: float = 9.0,
+                 reduction: str = 'mean',
+                 avg_non_ignore: bool = True,
                  ignore_index: int = 255,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_dst'):
         super().__init__()
         if gamma < 0:
             raise ValueError(f'gamma must be >= 0, got {gamma}')
+        if reduction not in REDUCTIONS[1:]:
+            raise ValueError(f'reduction must be one of {REDUCTIONS[1:]}, got {reduction!r}')
         self.gamma = gamma
+        self.reduction = reduction
+        self.avg_non_ignore = avg_non_ignore
         self.ignore_index = ignore_index
         self.loss_weight = loss_weight
         self._loss_name = loss_name
@@ -44,6 +60,10 @@ class DynamicSelfTrainingLoss(nn.Module):
                 cls_score: Tensor,
                 label: Tensor,
                 is_pseudo: Optional[Tensor] = None,
+                *,
+                weight: Optional[Tensor] = None,
+                avg_factor: Optional[Union[int, float, Tensor]] = None,
+                reduction_override: Optional[str] = None,
                 ignore_index: Optional[int] = None,
                 **kwargs) -> Tensor:
         """Args:
@@ -51,18 +71,35 @@ class DynamicSelfTrainingLoss(nn.Module):
             label (Tensor): Labels (N, H, W).
             is_pseudo (Tensor, optional): Bool (N,), True for images with pseudo labels.
                 None: every image is pseudo-labelled.
+            weight (Tensor, optional): Per-pixel weights (N, H, W), e.g. from a pixel
+                sampler; they multiply the loss before the reduction. Default: None.
+            avg_factor (int | float | Tensor, optional): Denominator of the mean, e.g. the
+                whole batch's non-ignored pixels. Default: None.
+            reduction_override (str, optional): 'none', 'mean' or 'sum'. Default: None.
             ignore_index (int, optional): Overrides the constructor's, as mmseg heads pass it.
+
+        Returns:
+            Tensor: The weighted loss (a per-pixel map (N, H, W) for 'none').
         """
+        if reduction_override not in REDUCTIONS:
+            raise ValueError(f'reduction_override must be one of {REDUCTIONS}')
+        if is_pseudo is not None and is_pseudo.dim() != 1:
+            raise ValueError(f'is_pseudo must be (N,), got {tuple(is_pseudo.shape)}: pass '
+                             'per-pixel weights as weight=')
         ignore_index = self.ignore_index if ignore_index is None else ignore_index
-        valid = label != ignore_index
-        ce = F.cross_entropy(cls_score, label, ignore_index=ignore_index, reduction='none')
+        loss = F.cross_entropy(cls_score, label, ignore_index=ignore_index, reduction='none')
         if self.gamma > 0:
-            ce = ce * self._confidence_weights(cls_score, label, valid, is_pseudo)
-        return self.loss_weight * ce.sum() / valid.sum().clamp(min=1)
+            loss = loss * self._confidence_weights(cls_score, label, ignore_index, is_pseudo)
+        loss = reduce_pixel_loss(loss, label, ignore_index, weight=weight,
+                                 reduction=reduction_override or self.reduction,
+                                 avg_factor=avg_factor, avg_non_ignore=self.avg_non_ignore)
+        return self.loss_weight * loss
 
     @torch.no_grad()
-    def _confidence_weights(self, cls_score, label, valid, is_pseudo):
-        safe_label = torch.where(valid, label, torch.zeros_like(label))
+    def _confidence_weights(self, cls_score: Tensor, label: Tensor, ignore_index: int,
+                            is_pseudo: Optional[Tensor]) -> Tensor:
+        """``p_cur[y] ** gamma`` on pseudo images, 1 on labelled ones, (N, H, W)."""
+        safe_label = label.masked_fill(label == ignore_index, 0)
         prob = cls_score.softmax(dim=1).gather(1, safe_label.unsqueeze(1)).squeeze(1)
         weights = prob.pow(self.gamma)
         if is_pseudo is not None:

@@ -1,11 +1,12 @@
 import math
-from typing import Optional
+from typing import Optional, Union
 
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
+from .utils import REDUCTIONS, reduce_pixel_loss
 
 
 @MODELS.register_module()
@@ -18,9 +19,11 @@ class SelfCorrectionLoss(nn.Module):
     set to 1 where ``w > threshold``;
     ``rce = -sum_c p_c log(clamp(onehot_c, clamp_min, 1)) = -log(clamp_min) * (1 - p_y)``;
     ``loss = alpha * (1 - w) * CE + beta * w * rce``, averaged over every pixel of the
-    images (ignored pixels add 0 but count). Each pixel's term depends on its own image
-    only (the released code broadcasts (B, H, W) against (B, 1, H, W), mixing the images
-    of a batch; that is not reproduced).
+    images (ignored pixels add 0 but count, as released; ``avg_non_ignore=True`` counts the
+    non-ignored ones only). Each pixel's term depends on its own image only (the released
+    code broadcasts (B, H, W) against (B, 1, H, W), mixing the images of a batch; that is
+    not reproduced). It is called like mmseg's ``CrossEntropyLoss``; at ``alpha=1, beta=0``
+    it is that cross entropy with the per-pixel weight ``1 - w``.
 
     Args:
         alpha (float): Weight of the cross-entropy term. Default: 1.0 (paper; 0.5 in the
@@ -28,7 +31,11 @@ class SelfCorrectionLoss(nn.Module):
         beta (float): Weight of the reverse cross-entropy term. Default: 1.0.
         threshold (float): Confidence above which ``w`` is 1. Default: 0.8.
         clamp_min (float): Clamp of the one-hot label inside the log. Default: 1e-4.
-        ignore_index (int): Label of pixels that carry no loss. Default: 255.
+        reduction (str): 'none', 'mean' or 'sum'. Default: 'mean'.
+        avg_non_ignore (bool): Average over non-ignored pixels only. Default: False (the
+            paper's and released code's mean over every pixel).
+        ignore_index (int): Label of pixels that carry no loss, unless the call passes
+            one. Default: 255.
         loss_weight (float): Multiplier of the loss. Default: 1.0.
         loss_name (str): Name in the log (must contain ``loss``). Default: 'loss_scl'.
     """
@@ -38,16 +45,22 @@ class SelfCorrectionLoss(nn.Module):
                  beta: float = 1.0,
                  threshold: float = 0.8,
                  clamp_min: float = 1e-4,
+                 reduction: str = 'mean',
+                 avg_non_ignore: bool = False,
                  ignore_index: int = 255,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_scl'):
         super().__init__()
         if not 0 < clamp_min < 1:
             raise ValueError(f'clamp_min must be in (0, 1), got {clamp_min}')
+        if reduction not in REDUCTIONS[1:]:
+            raise ValueError(f'reduction must be one of {REDUCTIONS[1:]}, got {reduction!r}')
         self.alpha = alpha
         self.beta = beta
         self.threshold = threshold
         self.clamp_min = clamp_min
+        self.reduction = reduction
+        self.avg_non_ignore = avg_non_ignore
         self.ignore_index = ignore_index
         self.loss_weight = loss_weight
         self._loss_name = loss_name
@@ -56,14 +69,25 @@ class SelfCorrectionLoss(nn.Module):
                 cls_score: Tensor,
                 label: Tensor,
                 weight: Optional[Tensor] = None,
+                avg_factor: Optional[Union[int, float, Tensor]] = None,
+                reduction_override: Optional[str] = None,
                 ignore_index: Optional[int] = None,
                 **kwargs) -> Tensor:
         """Args:
             cls_score (Tensor): Logits (N, C, H, W) at the label's size.
             label (Tensor): Pseudo labels (N, H, W).
-            weight (Tensor, optional): Per-pixel weights (N, H, W).
+            weight (Tensor, optional): Per-pixel weights (N, H, W), e.g. from a pixel
+                sampler; they multiply the loss before the reduction. Default: None.
+            avg_factor (int | float | Tensor, optional): Denominator of the mean.
+                Default: None.
+            reduction_override (str, optional): 'none', 'mean' or 'sum'. Default: None.
             ignore_index (int, optional): Overrides the constructor's, as mmseg heads pass it.
+
+        Returns:
+            Tensor: The weighted loss (a per-pixel map (N, H, W) for 'none').
         """
+        if reduction_override not in REDUCTIONS:
+            raise ValueError(f'reduction_override must be one of {REDUCTIONS}')
         ignore_index = self.ignore_index if ignore_index is None else ignore_index
         valid = label != ignore_index
         target = label.masked_fill(~valid, 0)
@@ -74,9 +98,10 @@ class SelfCorrectionLoss(nn.Module):
         w = prob.detach().amax(1)
         w = w.masked_fill(w > self.threshold, 1.0)
         loss = (self.alpha * (1 - w) * ce + self.beta * w * rce) * valid
-        if weight is not None:
-            loss = loss * weight
-        return self.loss_weight * loss.mean()
+        loss = reduce_pixel_loss(loss, label, ignore_index, weight=weight,
+                                 reduction=reduction_override or self.reduction,
+                                 avg_factor=avg_factor, avg_non_ignore=self.avg_non_ignore)
+        return self.loss_weight * loss
 
     @property
     def loss_name(self) -> str:
