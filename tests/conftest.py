@@ -47,18 +47,12 @@ SEMI_CONFIG = 'tests/data/configs/tiny_dst_cbc.py'
 
 
 def semi_options(data_root, *extra, split='4'):
-    """--cfg-options pointing the tiny semi config at ``data_root`` and a 1/``split`` split."""
-    lab = f'ImageSets/Segmentation/{split}_labeled_0.txt'
-    unl = f'ImageSets/Segmentation/{split}_unlabeled_0.txt'
-    return tiny_options(
-        data_root,
-        f'train_cfg.semi_dataloader.dataset.datasets.0.data_root={data_root}',
-        f'train_cfg.semi_dataloader.dataset.datasets.1.data_root={data_root}',
-        f'train_cfg.unlabeled_dataloader.dataset.data_root={data_root}',
-        f'train_dataloader.dataset.ann_file={lab}',
-        f'train_cfg.semi_dataloader.dataset.datasets.0.ann_file={lab}',
-        f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
-        f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}', *extra)
+    """--cfg-options pointing a semi config's data (``semi_data``, from which every loader
+    derives) at ``data_root`` and a 1/``split`` split."""
+    return ['--cfg-options', f'semi_data.dataset.data_root={data_root}',
+            f'semi_data.labeled_split=ImageSets/Segmentation/{split}_labeled_0.txt',
+            f'semi_data.unlabeled_split=ImageSets/Segmentation/{split}_unlabeled_0.txt',
+            *extra]
 
 
 @pytest.fixture(scope='module')
@@ -70,11 +64,11 @@ def semi_setup(shapes_root):
     from mmengine.runner import Runner
 
     from mmnoisy.registry import MODELS
+    from mmnoisy.datasets import semi_data_spec
     init_default_scope('mmnoisy')
     cfg = Config.fromfile(f'{REPO}/{SEMI_CONFIG}')
-    loader_cfg = cfg.train_cfg.unlabeled_dataloader
-    loader_cfg.dataset.data_root = shapes_root
-    loader_cfg.dataset.ann_file = 'ImageSets/Segmentation/4_unlabeled_0.txt'
+    cfg.semi_data.dataset.data_root = shapes_root
+    loader_cfg = semi_data_spec(cfg).unlabeled_dataloader()
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

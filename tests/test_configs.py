@@ -8,6 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from conftest import REPO
+from mmnoisy.datasets import complete_dataloaders, semi_data_spec
 from mmnoisy.registry import DATASETS, HOOKS, MODELS
 
 CONFIGS = sorted(p for p in glob(f'{REPO}/configs/**/*.py', recursive=True)
@@ -34,10 +35,14 @@ def lazy(dataset_cfg):
 
 
 def dataset_cfgs(cfg):
-    """The datasets of the dataloaders, including those a train loop builds itself."""
+    """The datasets of the dataloaders, as the runner completes them from ``semi_data``,
+    and those a self-training loop builds from it (a round's, the pseudo-labelling pass's)."""
+    complete_dataloaders(cfg)
     loaders = [cfg[f'{split}_dataloader'] for split in ('train', 'val', 'test')]
-    loaders += [v for k, v in cfg.train_cfg.items() if k.endswith('_dataloader')]
-    return [loader.dataset.to_dict() for loader in loaders]
+    if cfg.get('semi_data') is not None:
+        spec = semi_data_spec(cfg)
+        loaders += [spec.round_dataloader('round_1/pseudo'), spec.unlabeled_dataloader()]
+    return [dict(loader['dataset']) for loader in loaders]
 
 
 def test_configs_found():

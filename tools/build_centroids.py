@@ -2,8 +2,8 @@
 
     python tools/build_centroids.py CONFIG [--work-dir DIR] [--pseudo-dir DIR]
 
-Indexes every dataset of ``train_cfg.semi_dataloader`` (else ``train_dataloader``) with the
-tile size and mode of the config's ``ClassUniformSampler`` and caches each index as
+Indexes every training dataset of the config's rounds (its ``semi_data``; else
+``train_dataloader``) with the tile size and mode of the config's ``ClassUniformSampler`` and caches each index as
 ``<work_dir>/centroids/centroids_<key>.json``, where training with the same work dir reads it
 back (the key hashes the label files, so changed labels are indexed afresh). Pseudo-labelled
 sources are indexed from ``--pseudo-dir`` (e.g. ``<work_dir>/round_1/pseudo``), skipped
@@ -41,22 +41,24 @@ def main():
     from mmengine.logging import print_log
     from mmengine.registry import init_default_scope
 
+    from mmnoisy.datasets import semi_data_spec
     from mmnoisy.datasets.samplers import build_centroid_index
-    from mmnoisy.engine.loops.self_training_loop import leaf_dataset_cfgs, read_pseudo_labels
+    from mmnoisy.datasets.semi_spec import leaf_dataset_cfgs
     from mmnoisy.registry import DATASETS
     args = parse_args()
     cfg = load_cli_config(args)
     init_default_scope(cfg.get('default_scope', 'mmnoisy'))
-    loader = cfg.train_cfg.get('semi_dataloader') or cfg.train_dataloader
-    sampler = uniform_sampler_cfg(loader.sampler)
+    if cfg.get('semi_data') is not None:
+        loader = semi_data_spec(cfg).round_dataloader(args.pseudo_dir)
+    else:
+        loader = cfg.train_dataloader.to_dict()
+    sampler = uniform_sampler_cfg(loader['sampler'])
     cache_dir = osp.join(cfg.work_dir, 'centroids')
-    for dataset_cfg in leaf_dataset_cfgs(loader.dataset.to_dict()):
-        if dataset_cfg.get('source') == 'pseudo':
-            if not args.pseudo_dir:
-                print_log('skipping the pseudo-labelled source (no --pseudo-dir)',
-                          logger='current')
-                continue
-            read_pseudo_labels(dataset_cfg, args.pseudo_dir)
+    for dataset_cfg in leaf_dataset_cfgs(loader['dataset']):
+        if dataset_cfg.get('source') == 'pseudo' and not args.pseudo_dir:
+            print_log('skipping the pseudo-labelled source (no --pseudo-dir)',
+                      logger='current')
+            continue
         dataset = DATASETS.build(dataset_cfg)
         build_centroid_index(dataset, sampler.get('num_classes') or
                              len(dataset.metainfo['classes']),

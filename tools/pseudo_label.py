@@ -2,8 +2,8 @@
 
     python tools/pseudo_label.py CONFIG CHECKPOINT [--ratio 0.2] [--out DIR] [--rule ratio]
 
-Uses the config's ``train_cfg.pseudo_labeler`` and ``train_cfg.unlabeled_dataloader`` (the
-same as its self-training rounds). Writes ``<out>/<id>.png`` (255 = ignore), ``report.json``,
+Uses the config's ``train_cfg.pseudo_labeler`` and the unlabelled images of its ``semi_data``
+(the same as its self-training rounds). Writes ``<out>/<id>.png`` (255 = ignore), ``report.json``,
 ``report.md`` and ``overlays/`` under the work dir by default. The output folder must be
 new, empty or hold earlier pseudo labels (its ``.mmnoisy-output`` marker file says so), and
 never be the unlabelled dataset's image or label folder, inside or around them: user data is
@@ -14,6 +14,7 @@ import argparse
 import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
+from mmnoisy.datasets import semi_data_spec
 from mmnoisy.pseudo.labeler import check_ratio
 from mmnoisy.registry import TASK_UTILS
 from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
@@ -50,12 +51,12 @@ def main():
     check_ratio(args.ratio, '--ratio')  # before the model is built
     cfg = load_cli_config(args)
     loop_cfg = cfg.train_cfg
-    for key in ('pseudo_labeler', 'unlabeled_dataloader'):
-        if key not in loop_cfg:
-            raise ConfigError(f'{args.config} has no train_cfg.{key}: pseudo-labelling '
-                              'needs a semi-supervised config (e.g. configs/dst_cbc/*)')
+    if 'pseudo_labeler' not in loop_cfg:
+        raise ConfigError(f'{args.config} has no train_cfg.pseudo_labeler: pseudo-labelling '
+                          'needs a semi-supervised config (e.g. configs/dst_cbc/*)')
+    unlabeled = semi_data_spec(cfg).unlabeled_dataloader()
     out = args.out or osp.join(cfg.work_dir, 'pseudo_labels')
-    check_output_dir(out, loop_cfg.unlabeled_dataloader.dataset.to_dict())
+    check_output_dir(out, unlabeled['dataset'])
     labeler_cfg = dict(loop_cfg.pseudo_labeler)
     if args.rule:
         labeler_cfg['rule'] = args.rule
@@ -63,7 +64,7 @@ def main():
     with rollback_on_user_error(cfg.work_dir):
         runner = build_runner(cfg)
         runner.load_or_resume()
-        dataloader = runner.build_dataloader(loop_cfg.unlabeled_dataloader, seed=runner.seed)
+        dataloader = runner.build_dataloader(unlabeled, seed=runner.seed)
     model = getattr(runner.model, 'module', runner.model)
     summary = TASK_UTILS.build(labeler_cfg).run(model, dataloader, out, ratio=args.ratio)
     runner.logger.info(f'pseudo labels of {summary["num_images"]} images in {out}; '

@@ -3,15 +3,8 @@
 # with a supervised stage of 30 * sqrt(4) epochs of the labelled images.
 # Expected time (estimated from the iteration count, not measured here): ~2.5 GPU hours.
 _base_ = './deeplabv2_cityscapes_1-8.py'
-labeled_split = 'data_lists/4_labeled_0.txt'
-unlabeled_split = 'data_lists/4_unlabeled_0.txt'
-num_labeled = 743
 labeled_fraction = 1 / 4
-train_dataloader = dict(dataset=dict(ann_file=labeled_split))
-train_cfg = dict(
-    sup_iters=int(30 * (1 / labeled_fraction)**0.5 * num_labeled / 8),
-    semi_dataloader=dict(dataset=dict(datasets=[
-        dict(_base_.labeled_dataset, ann_file=labeled_split),
-        dict(_base_.pseudo_dataset, ann_file=unlabeled_split),
-    ])),
-    unlabeled_dataloader=dict(dataset=dict(ann_file=unlabeled_split)))
+semi_data = dict(
+    labeled_split='data_lists/4_labeled_0.txt',
+    unlabeled_split='data_lists/4_unlabeled_0.txt')
+train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)

@@ -10,7 +10,6 @@ _base_ = [
     '../_base_/datasets/cityscapes_half_semi.py', '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
 ]
 crop_size = (257, 513)
-num_labeled = 371
 labeled_fraction = 1 / 8
 data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
 model = dict(
@@ -22,7 +21,4 @@ model = dict(
     unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=9),
     normalization='whole_batch')
 optim_wrapper = dict(optimizer=dict(lr=4e-3))  # doubled on Cityscapes (paper 4.2)
-train_cfg = dict(
-    sup_iters=int(30 * (1 / labeled_fraction)**0.5 * num_labeled / 8),
-    semi_dataloader=_base_.semi_dataloader,
-    unlabeled_dataloader=_base_.unlabeled_dataloader)
+train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)

@@ -32,8 +32,6 @@ train_cfg = dict(
     round_iters=480,
     round_lr_factor=1.0,
     val_interval=120,
-    semi_dataloader=_base_.semi_dataloader,
-    unlabeled_dataloader=_base_.unlabeled_dataloader,
     pseudo_labeler=dict(pixel_stride=1))
 default_hooks = dict(checkpoint=dict(interval=120))
 randomness = dict(seed=0)

@@ -14,10 +14,10 @@
 # plus 5 pseudo-labelling passes): ~6 GPU hours. Not measured here (no GPU).
 _base_ = [
     '../_base_/models/deeplabv2_r101-d8_coco-frozen-bn.py',
-    '../_base_/datasets/voc12_aug_semi.py', '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
+    '../_base_/datasets/voc12_aug_semi.py', '../_base_/default_runtime.py',
+    '../_base_/schedules/dst_cbc.py'
 ]
 crop_size = (321, 321)
-num_labeled = 530
 labeled_fraction = 1 / 20
 gamma = 9  # 4 above 1000 labels (paper section 4.2)
 data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
@@ -29,7 +29,4 @@ model = dict(
     sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),
     unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=gamma),
     normalization='whole_batch')
-train_cfg = dict(
-    sup_iters=int(30 * (1 / labeled_fraction)**0.5 * num_labeled / 8),
-    semi_dataloader=_base_.semi_dataloader,
-    unlabeled_dataloader=_base_.unlabeled_dataloader)
+train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)

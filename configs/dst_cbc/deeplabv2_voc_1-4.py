@@ -3,16 +3,9 @@
 # gamma 4 and a supervised stage of 30 * sqrt(4) epochs of the labelled images.
 # Expected time (estimated from the iteration count, not measured here): ~7 GPU hours.
 _base_ = './deeplabv2_voc_1-20.py'
-labeled_split = 'ImageSets/Segmentation/4_labeled_0.txt'
-unlabeled_split = 'ImageSets/Segmentation/4_unlabeled_0.txt'
-num_labeled = 2645
 labeled_fraction = 1 / 4
+semi_data = dict(
+    labeled_split='ImageSets/Segmentation/4_labeled_0.txt',
+    unlabeled_split='ImageSets/Segmentation/4_unlabeled_0.txt')
 model = dict(unsup_loss=dict(gamma=4))
-train_dataloader = dict(dataset=dict(ann_file=labeled_split))
-train_cfg = dict(
-    sup_iters=int(30 * (1 / labeled_fraction)**0.5 * num_labeled / 8),
-    semi_dataloader=dict(dataset=dict(datasets=[
-        dict(_base_.labeled_dataset, ann_file=labeled_split),
-        dict(_base_.pseudo_dataset, ann_file=unlabeled_split),
-    ])),
-    unlabeled_dataloader=dict(dataset=dict(ann_file=unlabeled_split)))
+train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)

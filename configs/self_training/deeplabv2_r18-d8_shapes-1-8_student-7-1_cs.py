@@ -15,8 +15,6 @@ _base_ = [
     '../_base_/models/deeplabv2_r18-d8.py', '../_base_/datasets/shapes_semi.py',
     '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
 ]
-labeled_split = 'ImageSets/Segmentation/8_labeled_0.txt'
-unlabeled_split = 'ImageSets/Segmentation/8_unlabeled_0.txt'
 crop_size = (112, 112)
 ohem = dict(type='OHEMPixelSampler', thresh=0.7, min_kept=2000)  # as the teacher's
 data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
@@ -27,28 +25,20 @@ model = dict(
     segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head, sampler=ohem)),
     sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
     normalization='whole_batch')  # one OHEM cross entropy over real + pseudo pixels
-semi_train_pipeline = [
+train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(type='RandomResize', scale=(128, 128), ratio_range=(0.75, 1.5), keep_ratio=True),
     dict(type='CentroidCrop', crop_size=crop_size),  # random crop for random draws
     dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs', meta_keys=_base_.meta_keys),
+    dict(type='PackSegInputs'),
 ]
-class_uniform = dict(type='ClassUniformSampler', class_uniform_pct=0.5, tile_size=64)
-semi_dataloader = dict(
-    _base_.semi_dataloader,
-    sampler=dict(
-        type='MultiSourceSampler',
-        batch_size=8,
-        source_ratio=[1, 7],  # real : pseudo = 1 : 7 (the paper's best, Table 2a)
-        source_samplers=class_uniform),
-    dataset=dict(
-        type='ConcatDataset',
-        datasets=[
-            dict(_base_.labeled_dataset, ann_file=labeled_split, pipeline=semi_train_pipeline),
-            dict(_base_.pseudo_dataset, ann_file=unlabeled_split, pipeline=semi_train_pipeline)
-        ]))
+semi_data = dict(
+    labeled_split='ImageSets/Segmentation/8_labeled_0.txt',
+    unlabeled_split='ImageSets/Segmentation/8_unlabeled_0.txt',
+    train_pipeline=train_pipeline,
+    source_ratio=(1, 7),  # real : pseudo = 1 : 7 (the paper's best, Table 2a)
+    source_samplers=dict(type='ClassUniformSampler', class_uniform_pct=0.5, tile_size=64))
 iters = 300
 optim_wrapper = dict(optimizer=dict(lr=0.01))  # fine-tuning the teacher's weights
 # One scheduler: SelfTrainingLoop stretches every scheduler over the round.
@@ -59,14 +49,9 @@ train_cfg = dict(
     round_epochs=None,
     round_iters=iters,
     val_interval=iters,
-    semi_dataloader=semi_dataloader,
-    unlabeled_dataloader=dict(
-        _base_.unlabeled_dataloader,
-        dataset=dict(_base_.unlabeled_dataloader.dataset, ann_file=unlabeled_split)),
     pseudo_labeler=dict(rule='argmax', pixel_stride=1),  # hard labels
     teacher=dict(model=_base_.model, checkpoint=None))  # set the teacher's checkpoint
 load_from = None  # the student's initial weights: set the teacher's checkpoint
-train_dataloader = dict(dataset=dict(ann_file=labeled_split))
 val_dataloader = dict(dataset=dict(ann_file='ImageSets/Segmentation/val.txt'))
 default_hooks = dict(checkpoint=dict(interval=iters))
 randomness = dict(seed=0)

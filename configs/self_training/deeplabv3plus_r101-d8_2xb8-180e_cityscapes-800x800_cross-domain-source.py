@@ -7,10 +7,4 @@
 # deeplabv3plus_r101-d8_4xb4-20k_mapillary-800x800_10-shot-finetune.py.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
 model = dict(segmentor=dict(decode_head=dict(sampler=None)))
-unlabeled_split = 'data_lists/mapillary.txt'
-real, pseudo = _base_.train_cfg.semi_dataloader.dataset.datasets
-train_cfg = dict(
-    semi_dataloader=dict(
-        sampler=dict(source_samplers=None),
-        dataset=dict(datasets=[real, dict(pseudo, ann_file=unlabeled_split)])),
-    unlabeled_dataloader=dict(dataset=dict(ann_file=unlabeled_split)))
+semi_data = dict(unlabeled_split='data_lists/mapillary.txt', source_samplers=None)

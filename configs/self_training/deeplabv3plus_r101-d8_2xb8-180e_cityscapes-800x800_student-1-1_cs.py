@@ -3,11 +3,9 @@
 # As the 7:1 student, with 1 pseudo-labelled image per real one in every batch.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
 ratio = 1
-batch = 8 * 2
-epoch_iters = 1488 * (1 + ratio) // batch
-train_cfg = dict(
-    round_iters=180 * epoch_iters,
-    val_interval=18 * epoch_iters,
-    semi_dataloader=dict(
-        batch_size=8, sampler=dict(batch_size=8, source_ratio=[4, 4])))
+batch_per_gpu = 8
+epoch_iters = _base_.real_per_epoch * (1 + ratio) // (_base_.gpus * batch_per_gpu)
+semi_data = dict(
+    source_ratio=(batch_per_gpu // (1 + ratio), batch_per_gpu * ratio // (1 + ratio)))
+train_cfg = dict(round_iters=180 * epoch_iters, val_interval=18 * epoch_iters)
 default_hooks = dict(checkpoint=dict(interval=18 * epoch_iters))

@@ -17,10 +17,14 @@ model = dict(
     sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
     normalization='whole_batch')
 real_per_epoch = 1488  # the paper's "1.5K" real labels per epoch
-ratio = 7
-batch = 16
-epoch_iters = real_per_epoch * (1 + ratio) // batch
+ratio = 7  # pseudo-labelled per real image
+gpus, batch_per_gpu = 2, 8
+epoch_iters = real_per_epoch * (1 + ratio) // (gpus * batch_per_gpu)
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]
+semi_data = dict(
+    source_ratio=(batch_per_gpu // (1 + ratio), batch_per_gpu * ratio // (1 + ratio)),
+    source_samplers=dict(type='ClassUniformSampler', class_uniform_pct=0.5, tile_size=1024))
+train_dataloader = None  # the labelled images of semi_data (the supervised stage is skipped)
 train_cfg = dict(
     _delete_=True,
     type='SelfTrainingLoop',
@@ -28,15 +32,6 @@ train_cfg = dict(
     ratios=[1.0],  # one teacher -> student round, every pixel labelled (hard labels)
     round_iters=180 * epoch_iters,
     val_interval=18 * epoch_iters,
-    semi_dataloader=dict(
-        _base_.semi_dataloader,
-        sampler=dict(
-            type='MultiSourceSampler',
-            batch_size=8,
-            source_ratio=[1, 7],
-            source_samplers=dict(
-                type='ClassUniformSampler', class_uniform_pct=0.5, tile_size=1024))),
-    unlabeled_dataloader=_base_.unlabeled_dataloader,
     pseudo_labeler=dict(type='PseudoLabeler', rule='argmax'),
     teacher=dict(model=_base_.model, checkpoint=None))  # set: the teacher's best checkpoint
 default_hooks = dict(checkpoint=dict(interval=18 * epoch_iters))

@@ -2,4 +2,4 @@
 # Cityscapes val: as the centroid-sampling student, with both sources drawn in shuffled
 # passes and cropped at random.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-7-1_cs.py'
-train_cfg = dict(semi_dataloader=dict(sampler=dict(source_samplers=None)))
+semi_data = dict(source_samplers=None)

@@ -20,6 +20,3 @@ model = dict(
     segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head, num_classes=19)),
     sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
     unsup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True))
-train_cfg = dict(
-    semi_dataloader=_base_.semi_dataloader,
-    unlabeled_dataloader=_base_.unlabeled_dataloader)

@@ -2,13 +2,4 @@
 # the 17-op strong augmentation (3 ops per image) on the pseudo-labelled images, after the
 # shared geometric transforms. Counterpart of Table 6 row 3 (62.2 mIoU).
 _base_ = './deeplabv2_r18-d8_shapes_1-8_st.py'
-strong_pipeline = _base_.semi_train_pipeline[:-1] + [
-    dict(type='StrongAugment', num_ops=3),
-    dict(type='PackSegInputs', meta_keys=[*_base_.meta_keys, 'strong']),
-]
-train_cfg = dict(
-    semi_dataloader=dict(
-        dataset=dict(datasets=[
-            _base_.labeled_dataset,
-            dict(_base_.pseudo_dataset, pipeline=strong_pipeline),
-        ])))
+semi_data = dict(strong_transforms=[dict(type='StrongAugment', num_ops=3)])

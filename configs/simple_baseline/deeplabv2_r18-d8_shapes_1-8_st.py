@@ -9,10 +9,9 @@ _base_ = [
     '../_base_/models/deeplabv2_r18-d8.py', '../_base_/datasets/shapes_semi.py',
     '../_base_/default_runtime.py', '../_base_/schedules/simple_baseline.py'
 ]
-labeled_split = 'ImageSets/Segmentation/8_labeled_0.txt'
-unlabeled_split = 'ImageSets/Segmentation/8_unlabeled_0.txt'
-labeled_dataset = dict(_base_.labeled_dataset, ann_file=labeled_split)
-pseudo_dataset = dict(_base_.pseudo_dataset, ann_file=unlabeled_split)
+semi_data = dict(
+    labeled_split='ImageSets/Segmentation/8_labeled_0.txt',
+    unlabeled_split='ImageSets/Segmentation/8_unlabeled_0.txt')
 crop_size = (112, 112)
 data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
 model = dict(
@@ -24,16 +23,6 @@ model = dict(
     unsup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True))
 # CPU scale: a higher LR for the random-init model, short stages.
 optim_wrapper = dict(optimizer=dict(lr=0.05))
-train_dataloader = dict(dataset=dict(ann_file=labeled_split))
-train_cfg = dict(
-    sup_iters=400,
-    round_iters=150,
-    val_interval=50,
-    semi_dataloader=dict(
-        _base_.semi_dataloader,
-        dataset=dict(type='ConcatDataset', datasets=[labeled_dataset, pseudo_dataset])),
-    unlabeled_dataloader=dict(
-        _base_.unlabeled_dataloader,
-        dataset=dict(_base_.unlabeled_dataloader.dataset, ann_file=unlabeled_split)))
+train_cfg = dict(sup_iters=400, round_iters=150, val_interval=50)
 default_hooks = dict(checkpoint=dict(interval=50))
 randomness = dict(seed=0)

@@ -18,10 +18,6 @@ segmentor = dict(
     decode_head=dict(_base_.model.decode_head, align_corners=True),
     auxiliary_head=dict(_base_.model.auxiliary_head, align_corners=True),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(513, 513)))
-strong_pipeline = _base_.semi_train_pipeline[:-1] + [
-    dict(type='StrongAugment', num_ops=3),
-    dict(type='PackSegInputs', meta_keys=[*_base_.meta_keys, 'strong']),
-]
 model = dict(
     _delete_=True,
     _scope_='mmnoisy',
@@ -31,12 +27,5 @@ model = dict(
     dsbn=True,
     sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
     unsup_loss=dict(type='SelfCorrectionLoss', alpha=1.0, beta=1.0))
-train_cfg = dict(
-    ratios=[1.0, 1.0, 1.0],
-    semi_dataloader=dict(
-        _base_.semi_dataloader,
-        dataset=dict(type='ConcatDataset', datasets=[
-            _base_.labeled_dataset,
-            dict(_base_.pseudo_dataset, pipeline=strong_pipeline),
-        ])),
-    unlabeled_dataloader=_base_.unlabeled_dataloader)
+semi_data = dict(strong_transforms=[dict(type='StrongAugment', num_ops=3)])
+train_cfg = dict(ratios=[1.0, 1.0, 1.0])

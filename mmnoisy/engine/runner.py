@@ -1,3 +1,4 @@
+import copy
 import os.path as osp
 import re
 from glob import glob
@@ -6,6 +7,7 @@ from typing import Dict, List, Optional
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner, find_latest_checkpoint
 
+from mmnoisy.datasets import complete_dataloaders
 from mmnoisy.datasets.samplers.centroid_index import WORK_DIR_KEY
 from mmnoisy.registry import RUNNERS
 from mmnoisy.utils.errors import CheckpointError
@@ -41,6 +43,14 @@ class MMNoisyRunner(Runner):
         self.message_hub.update_info(WORK_DIR_KEY, self.work_dir, resumed=False)
         self._resuming: Optional[str] = None
         self._read_ahead: Dict[str, dict] = {}
+
+    @classmethod
+    def from_cfg(cls, cfg) -> 'MMNoisyRunner':
+        """Build the runner, its dataloaders first derived from the config's ``semi_data``
+        (:func:`mmnoisy.datasets.complete_dataloaders`) where it has one."""
+        cfg = copy.deepcopy(cfg)
+        complete_dataloaders(cfg)
+        return super().from_cfg(cfg)
 
     @property
     def trust_checkpoint(self) -> bool:

@@ -59,11 +59,10 @@ def test_train_refuses_bad_plain_config(shapes_root, work_dir, option, fragments
     (['train_cfg.ratios=[0.5,1.5]'], ['train_cfg.ratios: every ratio must be in (0, 1]']),
     (['model.segmentor.decode_head.num_classes=4'],
      ['model.segmentor.decode_head.num_classes=4 but the train dataset has 9 classes']),
-    # The pseudo-labelled dataset keeps 4_unlabeled_0, the labeller reads val: they differ.
-    (['train_cfg.unlabeled_dataloader.dataset.ann_file=ImageSets/Segmentation/val.txt'],
-     ['4_unlabeled_0.txt (30 ids) differs from the unlabelled list', 'val.txt (12 ids)']),
+    (['semi_data.source_ratio=[1,0]'],
+     ['semi_data.source_ratio must be (labelled, unlabelled) images per batch', '(1, 0)']),
 ], ids=['round_iters_0', 'sup_iters_negative', 'misspelt_loop_key', 'misspelt_labeler_key',
-        'ratio_above_1', 'num_classes_too_small', 'pseudo_list_mismatch'])
+        'ratio_above_1', 'num_classes_too_small', 'no_unlabelled_per_batch'])
 def test_train_refuses_bad_semi_config(shapes_root, work_dir, options, fragments):
     proc = run_tool('tools/train.py', SEMI_CONFIG, '--work-dir', str(work_dir),
                     *semi_options(shapes_root, *options), check=False)

@@ -90,8 +90,8 @@ def test_bad_round_settings_fail_clearly(tmp_path, shapes_root, option, message)
 def test_overlapping_labelled_and_unlabelled_lists_are_refused(tmp_path, shapes_root):
     # 4_labeled_0 lists images that 8_unlabeled_0 lists too (the 1/8 set is a prefix).
     proc = train(tmp_path / 'work', shapes_root,
-                 'train_cfg.semi_dataloader.dataset.datasets.1.ann_file='
-                 'ImageSets/Segmentation/8_unlabeled_0.txt', check=False)
+                 'semi_data.unlabeled_split=ImageSets/Segmentation/8_unlabeled_0.txt',
+                 check=False)
     assert proc.returncode == 2 and 'Traceback' not in proc.stderr
     assert 'in both the labeled and the unlabeled list' in proc.stderr
 

@@ -38,7 +38,7 @@ def stage_ends(options=()):
     parser.add_argument('--options', nargs='*', action=DictAction, default={})
     cfg.merge_from_dict(parser.parse_args(['--options', *options]).options)
     loop = cfg.train_cfg
-    ends = [loop.sup_iters]
+    ends = [loop.sup_iters]  # the shapes config gives stage lengths in iterations
     for _ in loop.ratios:
         ends.append(ends[-1] + loop.round_iters)
     return ends, [f'round {r} ({ratio})' for r, ratio in enumerate(loop.ratios, 1)]
@@ -51,28 +51,19 @@ def run(args, log):
 
 
 def split_options(seed):
-    lab = f'ImageSets/Segmentation/20_labeled_{seed}.txt'
-    unl = f'ImageSets/Segmentation/20_unlabeled_{seed}.txt'
-    return [f'randomness.seed={seed}', f'train_dataloader.dataset.ann_file={lab}',
-            f'train_cfg.semi_dataloader.dataset.datasets.0.ann_file={lab}',
-            f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
-            f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}']
-
-
-DATASETS = ('train_dataloader.dataset', 'val_dataloader.dataset', 'test_dataloader.dataset',
-            'train_cfg.semi_dataloader.dataset.datasets.0',
-            'train_cfg.semi_dataloader.dataset.datasets.1',
-            'train_cfg.unlabeled_dataloader.dataset')
+    return [f'randomness.seed={seed}',
+            f'semi_data.labeled_split=ImageSets/Segmentation/20_labeled_{seed}.txt',
+            f'semi_data.unlabeled_split=ImageSets/Segmentation/20_unlabeled_{seed}.txt']
 
 
 def data_root_options(data_root):
-    return [f'{dataset}.data_root={data_root}' for dataset in DATASETS] if data_root else []
+    """Every loader of the config derives its dataset from ``semi_data``."""
+    return [f'semi_data.dataset.data_root={data_root}'] if data_root else []
 
 
 def val_miou(checkpoint, work_dir, log, data_root=None):
     out = osp.join(work_dir, 'test_' + osp.basename(checkpoint)[:-4] + '.log')
-    options = ['--cfg-options', f'test_dataloader.dataset.data_root={data_root}'] \
-        if data_root else []
+    options = ['--cfg-options', *data_root_options(data_root)] if data_root else []
     run(['tools/test.py', CONFIG, checkpoint, '--work-dir', osp.join(work_dir, 'test'),
          *options], out)
     scores = re.findall(r'mIoU: ([0-9.]+)', open(out).read())

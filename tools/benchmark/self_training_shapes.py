@@ -47,21 +47,21 @@ STAMP = re.compile(r'^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) - mmengine')
 def split_options(seed, variant, data_root=None):
     lab = f'ImageSets/Segmentation/8_labeled_{seed}.txt'
     unl = f'ImageSets/Segmentation/8_unlabeled_{seed}.txt'
-    options = [f'randomness.seed={seed}', f'train_dataloader.dataset.ann_file={lab}']
-    loaders = ['train_dataloader', 'val_dataloader']
-    if variant != 'teacher':
-        options += [f'train_cfg.semi_dataloader.dataset.datasets.0.ann_file={lab}',
-                    f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
-                    f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}']
-        loaders.append('train_cfg.semi_dataloader')
-    options += [f'{loader}.{option}' for loader in loaders for option in IN_PROCESS]
+    options = [f'randomness.seed={seed}']
+    if variant == 'teacher':  # a plain supervised config
+        options += [f'train_dataloader.dataset.ann_file={lab}']
+        options += [f'{loader}.{option}' for loader in ('train_dataloader', 'val_dataloader')
+                    for option in IN_PROCESS]
+        if data_root:
+            options += [f'{loader}.dataset.data_root={data_root}'
+                        for loader in ('train_dataloader', 'val_dataloader')]
+        return options
+    # The students' loaders all derive from semi_data.
+    options += [f'semi_data.labeled_split={lab}', f'semi_data.unlabeled_split={unl}',
+                'semi_data.num_workers=0', 'semi_data.persistent_workers=False']
+    options += [f'val_dataloader.{option}' for option in IN_PROCESS]
     if data_root:
-        datasets = ['train_dataloader.dataset', 'val_dataloader.dataset']
-        if variant != 'teacher':
-            datasets += ['train_cfg.semi_dataloader.dataset.datasets.0',
-                         'train_cfg.semi_dataloader.dataset.datasets.1',
-                         'train_cfg.unlabeled_dataloader.dataset']
-        options += [f'{dataset}.data_root={data_root}' for dataset in datasets]
+        options.append(f'semi_data.dataset.data_root={data_root}')
     return options
 
 

@@ -62,12 +62,9 @@ def register_copied_pseudo_labels():
 
 
 def split_options(seed):
-    lab = f'ImageSets/Segmentation/8_labeled_{seed}.txt'
-    unl = f'ImageSets/Segmentation/8_unlabeled_{seed}.txt'
-    return [f'randomness.seed={seed}', f'train_dataloader.dataset.ann_file={lab}',
-            f'train_cfg.semi_dataloader.dataset.datasets.0.ann_file={lab}',
-            f'train_cfg.semi_dataloader.dataset.datasets.1.ann_file={unl}',
-            f'train_cfg.unlabeled_dataloader.dataset.ann_file={unl}']
+    return [f'randomness.seed={seed}',
+            f'semi_data.labeled_split=ImageSets/Segmentation/8_labeled_{seed}.txt',
+            f'semi_data.unlabeled_split=ImageSets/Segmentation/8_unlabeled_{seed}.txt']
 
 
 def val_miou(config, checkpoint, work_dir, log):

@@ -7,10 +7,10 @@
 # extension (one dataset, one pseudo-label folder), e.g.
 #   leftImg8bit/train_extra/augsburg/augsburg_000000_000000_leftImg8bit.png
 #   mapillary/training/images/__CRGDl8A0BbFwL4ZkaNXTw.jpg   (a link to data/mapillary/...)
+# The teacher: fine labels only, 4 GPUs x 4 images.
+# The students: real + pseudo-labelled images, 2 GPUs x 8 per batch (MultiSourceSampler).
 _base_ = './cityscapes_half_semi.py'
 crop_size = (800, 800)
-labeled_split = 'data_lists/train.txt'
-unlabeled_split = 'data_lists/coarse_mapillary.txt'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
@@ -18,7 +18,7 @@ train_pipeline = [
     dict(type='CentroidCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs', meta_keys=_base_.meta_keys),
+    dict(type='PackSegInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -26,28 +26,21 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
-fine_train = dict(_base_.labeled_dataset, ann_file=labeled_split, pipeline=train_pipeline)
+semi_data = dict(
+    labeled_split='data_lists/train.txt',
+    unlabeled_split='data_lists/coarse_mapillary.txt',
+    train_pipeline=train_pipeline,
+    test_pipeline=test_pipeline,
+    # The list carries paths with their extension under data/cityscapes/, and no labels.
+    unlabeled=dict(data_prefix=dict(img_path='', seg_map_path=None), img_suffix=''),
+    source_ratio=(1, 7))
 # The teacher: fine labels only, 4 GPUs x 4 images.
-train_dataloader = dict(batch_size=4, num_workers=4, dataset=dict(fine_train, source=None))
-unlabeled_images = dict(
-    data_prefix=dict(img_path=''),
-    img_suffix='',  # the list carries the extensions
-    ann_file=unlabeled_split)
-# The students: real + pseudo-labelled images, 2 GPUs x 8 per batch (MultiSourceSampler).
-semi_dataloader = dict(
-    sampler=dict(source_ratio=[1, 7]),
-    dataset=dict(datasets=[
-        fine_train,
-        dict(_base_.pseudo_dataset, **unlabeled_images, pipeline=train_pipeline)
-    ]))
-unlabeled_dataloader = dict(
-    dataset=dict(
-        unlabeled_images,
-        pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-            dict(type='PackSegInputs'),
-        ]))
-val_dataloader = dict(
-    dataset=dict(ann_file='data_lists/val.txt', pipeline=test_pipeline))
+train_dataloader = dict(
+    _delete_=True,  # replaces the semi base's None (derive from semi_data)
+    batch_size=4,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(ann_file='data_lists/train.txt', pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(ann_file='data_lists/val.txt', pipeline=test_pipeline))
 test_dataloader = val_dataloader

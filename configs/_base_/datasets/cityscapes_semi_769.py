@@ -4,13 +4,13 @@
 # images through mmseg's slide inference (769 windows). Pseudo-labelling runs at full size.
 _base_ = './cityscapes_half_semi.py'
 crop_size = (769, 769)
-semi_train_pipeline = [
+train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs', meta_keys={{_base_.meta_keys}}),
+    dict(type='PackSegInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -18,17 +18,6 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
-labeled_dataset = dict(pipeline=semi_train_pipeline)
-pseudo_dataset = dict(pipeline=semi_train_pipeline)
-semi_dataloader = dict(
-    dataset=dict(datasets=[
-        dict(_base_.labeled_dataset, pipeline=semi_train_pipeline),
-        dict(_base_.pseudo_dataset, pipeline=semi_train_pipeline),
-    ]))
-unlabeled_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='PackSegInputs'),
-]))
-train_dataloader = dict(dataset=dict(pipeline=semi_train_pipeline))
+semi_data = dict(train_pipeline=train_pipeline, test_pipeline=test_pipeline)
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

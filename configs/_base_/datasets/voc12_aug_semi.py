@@ -1,53 +1,22 @@
 # VOC 2012 aug split into labelled / unlabelled images (tools/make_splits.py lists), for
-# semi-supervised training: `semi_dataloader` mixes 4 labelled + 4 pseudo-labelled images per
-# batch, `unlabeled_dataloader` feeds the pseudo-labeller (single scale at the test size).
+# semi-supervised training, described once in `semi_data`: the supervised stage, each
+# round's 4 labelled + 4 pseudo-labelled images per batch and the pseudo-labelling pass
+# (single scale at the test size) all come from it; val/test loaders take its template.
 _base_ = './voc12_aug.py'
-meta_keys = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape',
-             'scale_factor', 'flip', 'flip_direction', 'reduce_zero_label', 'source')
-semi_train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(505, 505), ratio_range=(321 / 505, 1.0),
-         keep_ratio=False),
-    dict(type='RandomCrop', crop_size={{_base_.crop_size}}),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs', meta_keys=meta_keys),
-]
-labeled_dataset = dict(
-    _scope_='mmnoisy',
-    type={{_base_.dataset_type}},
-    data_root={{_base_.data_root}},
-    data_prefix={{_base_.data_prefix}},
-    ann_file={{_base_.labeled_split}},
-    source='labeled',
-    pipeline=semi_train_pipeline)
-pseudo_dataset = dict(
-    _scope_='mmnoisy',
-    type={{_base_.dataset_type}},
-    data_root={{_base_.data_root}},
-    data_prefix=dict(img_path='JPEGImages'),  # labels: the round's pseudo-label folder
-    ann_file={{_base_.unlabeled_split}},
-    source='pseudo',
-    pipeline=semi_train_pipeline)
-semi_dataloader = dict(
-    batch_size=8,
+semi_data = dict(
+    type='SemiDataSpec',
+    dataset=dict(_scope_='mmnoisy', type=_base_.dataset_type, data_root=_base_.data_root,
+                 data_prefix=_base_.data_prefix),
+    labeled_split=_base_.labeled_split,
+    unlabeled_split=_base_.unlabeled_split,
+    train_pipeline=_base_.train_pipeline,
+    test_pipeline=_base_.test_pipeline,
+    # The unlabelled images' labels are never read (DST-CBC's release reads images only).
+    unlabeled=dict(data_prefix=dict(seg_map_path=None)),
+    source_ratio=(4, 4),
     num_workers=4,
-    persistent_workers=False,
-    sampler=dict(type='MultiSourceSampler', batch_size=8, source_ratio=[4, 4]),
-    dataset=dict(type='ConcatDataset', datasets=[labeled_dataset, pseudo_dataset]))
-unlabeled_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        _scope_='mmnoisy',
-        type={{_base_.dataset_type}},
-        data_root={{_base_.data_root}},
-        data_prefix=dict(img_path='JPEGImages'),
-        ann_file={{_base_.unlabeled_split}},
-        pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(type='Resize', scale=(505, 505), keep_ratio=False),
-            dict(type='PackSegInputs'),
-        ]))
+    labelling_workers=2)
+train_dataloader = None  # the supervised stage: semi_data's labelled images
+val_dataloader = dict(dataset=dict(_delete_=True, ann_file=_base_.valtiny_split))
+test_dataloader = dict(
+    dataset=dict(_delete_=True, ann_file='ImageSets/Segmentation/val.txt'))

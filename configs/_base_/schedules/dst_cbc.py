@@ -1,8 +1,9 @@
 # DST-CBC's optimisation and self-training rounds (methods.md 2.2-2.3), with mmseg's hooks:
 # SGD lr 2e-3, momentum 0.9, wd 5e-4, poly 0.9 restarted at every stage; a supervised stage,
 # then 5 class-balanced curriculum rounds of 6 epochs of the unlabelled set each; validation
-# every 1000 iterations, keeping the best model across rounds. Leaf configs set `sup_iters`,
-# `semi_dataloader` and `unlabeled_dataloader`.
+# every 1000 iterations, keeping the best model across rounds. Leaf configs set the length of
+# the supervised stage (`sup_epochs`, 30 * sqrt(1 / labelled fraction) in the paper, or
+# `sup_iters`); the data comes from their `semi_data`.
 _base_ = 'mmseg::_base_/schedules/schedule_20k.py'
 optim_wrapper = dict(optimizer=dict(lr=2e-3, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=0, by_epoch=False)]

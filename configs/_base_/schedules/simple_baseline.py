@@ -4,7 +4,7 @@
 # the unlabelled images with the best model so far (scales {0.5, 0.75, 1.0, 1.5, 1.75} + flip,
 # logits summed, hard argmax, no threshold) and trains the student from it for 20k iterations
 # (released MAX_ITERS). One round is "s.t."; more rounds are the iterative training ("iter.").
-# Leaf configs set `sup_iters`, `semi_dataloader` and `unlabeled_dataloader`.
+# The data comes from the leaf config's `semi_data`.
 _base_ = 'mmseg::_base_/schedules/schedule_40k.py'
 optim_wrapper = dict(optimizer=dict(lr=0.01, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]

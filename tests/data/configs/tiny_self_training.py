@@ -4,17 +4,12 @@
 _base_ = '../../../configs/self_training/deeplabv2_r18-d8_shapes-1-8_student-7-1_cs_coarse2fine+.py'
 small = dict(backbone=dict(base_channels=8, stem_channels=8), decode_head=dict(in_channels=64))
 model = dict(segmentor=small)
-loader = dict(batch_size=2, num_workers=0, persistent_workers=False)
-train_dataloader = dict(loader, dataset=dict(ann_file='ImageSets/Segmentation/4_labeled_0.txt'))
-val_dataloader = dict(loader, batch_size=1,
-                      dataset=dict(ann_file='ImageSets/Segmentation/val.txt'))
+semi_data = dict(source_ratio=(1, 1), num_workers=0,
+                 source_samplers=dict(tile_size=32))
+val_dataloader = dict(num_workers=0, persistent_workers=False)
 test_dataloader = val_dataloader
 train_cfg = dict(
     round_iters=6, val_interval=6,
-    semi_dataloader=dict(
-        batch_size=2, num_workers=0,
-        sampler=dict(batch_size=2, source_ratio=[1, 1],
-                     source_samplers=dict(tile_size=32))),
     pseudo_labeler=dict(num_overlays=1),
     teacher=dict(model=dict(backbone=dict(base_channels=16, stem_channels=16),
                             decode_head=dict(in_channels=128))))
