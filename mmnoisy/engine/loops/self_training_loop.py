@@ -10,6 +10,7 @@ import os.path as osp
 import shutil
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
+import torch
 from mmengine.dist import is_main_process
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
@@ -130,8 +131,14 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         self.spec.check_disjoint()
         self.stage_iters: List[int] = self._stage_lengths(sup_iters, sup_epochs, round_iters,
                                                           round_epochs)
+        # mmengine's loop opens the labelled loader here, drawing its shared seed from
+        # torch's global RNG before the runner initialises the model: restoring the RNG keeps
+        # the initialisation independent of how the loop is built (each stage opens its
+        # loader when it starts, as mmnoisy's loop always did).
+        rng_state = torch.get_rng_state()
         super().__init__(runner, dataloader, max_iters=sum(self.stage_iters),
                          val_begin=val_begin, val_interval=val_interval)
+        torch.set_rng_state(rng_state)
         self.round_lr_factor = round_lr_factor
         self.teacher_cfg = copy.deepcopy(teacher)
         self.current_dataloader: Optional[DataLoader] = None
