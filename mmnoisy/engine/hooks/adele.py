@@ -138,13 +138,9 @@ class AdaptiveLabelCorrectionHook(Hook):
             self._apply_label_set(runner)
 
     def _apply_label_set(self, runner) -> None:
-        dataset = self._dataset(runner)
+        # The dataset publishes the change to its loader workers, persistent ones included.
         label_dir = osp.join(runner.work_dir, self.label_set) if self.label_set else None
-        dataset.set_label_set(label_dir, self.corrected)
-        # Persistent workers hold a copy of the dataset: restart them to see the new labels.
-        loader = runner.train_loop.dataloader
-        if getattr(loader, '_iterator', None) is not None:
-            loader._iterator = None
+        self._dataset(runner).set_label_set(label_dir, self.corrected)
 
     # ------------------------------------------------------------------ curves
     def before_train_epoch(self, runner) -> None:
