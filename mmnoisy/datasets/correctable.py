@@ -1,9 +1,71 @@
+"""A dataset whose labels a training hook can replace while its loader workers run (ADELE)."""
+import json
+import os
 import os.path as osp
-from typing import Iterable, Optional, Union
+import tempfile
+import uuid
+import weakref
+from typing import FrozenSet, Iterable, Optional, Tuple, Union
 
+import torch
 from mmengine.dataset import BaseDataset
 
 from mmnoisy.registry import DATASETS
+
+
+def _remove_owned_file(path: str, owner_pid: int) -> None:
+    # Forked workers inherit the finalizer: only the process that wrote the file removes it.
+    if os.getpid() == owner_pid and osp.exists(path):
+        os.remove(path)
+
+
+class SharedLabelSet:
+    """Which corrected labels a dataset reads, visible to DataLoader workers already running.
+
+    A worker holds the copy of the dataset made when it started (persistent workers keep it
+    for the whole run), so an attribute set later in the main process never reaches it. The
+    owner process therefore writes the label set to a small JSON file and then bumps a version
+    number in shared memory (a torch tensor moved there: inherited on fork, passed by handle on
+    spawn; :class:`~mmnoisy.datasets.transforms.CentroidCrop` shares its crop size the same
+    way). :meth:`current` compares that version with the last one this copy has seen and
+    reloads the file only when it moved. A change made between two epochs, while the workers
+    wait for the next epoch's indices, thus reaches every sample of the next epoch, with no
+    worker restart and no private DataLoader attribute.
+    """
+
+    def __init__(self):
+        self._version = torch.zeros(1, dtype=torch.int64).share_memory_()
+        self._seen = 0
+        self._path = osp.join(tempfile.gettempdir(),
+                              f'mmnoisy-label-set-{uuid.uuid4().hex}.json')
+        self.label_dir: Optional[str] = None
+        self.names: FrozenSet[str] = frozenset()
+        weakref.finalize(self, _remove_owned_file, self._path, os.getpid())
+
+    def publish(self, label_dir: Optional[str], names: Iterable[str] = ()) -> None:
+        """Make ``names`` in ``label_dir`` (None: no label set) the current label set.
+
+        Args:
+            label_dir (str, optional): Folder of the corrected labels.
+            names (Iterable[str]): The label names read from there.
+        """
+        self.label_dir = label_dir
+        self.names = frozenset(names) if label_dir is not None else frozenset()
+        version = int(self._version.item()) + 1
+        with open(self._path + '.tmp', 'w') as f:
+            json.dump(dict(version=version, label_dir=label_dir, names=sorted(self.names)), f)
+        os.replace(self._path + '.tmp', self._path)  # readers never see a partial file
+        self._seen = version
+        self._version.fill_(version)  # after the file: a reader of this version finds it
+
+    def current(self) -> Tuple[Optional[str], FrozenSet[str]]:
+        """The label folder and names, reloaded if another process published since."""
+        if int(self._version.item()) != self._seen:
+            with open(self._path) as f:
+                state = json.load(f)
+            self.label_dir, self.names = state['label_dir'], frozenset(state['names'])
+            self._seen = state['version']
+        return self.label_dir, self.names
 
 
 @DATASETS.register_module()
@@ -17,6 +79,10 @@ class CorrectableLabelDataset:
     ``noisy_seg_map_path`` (its original label) and, with ``clean_label_dir``,
     ``clean_seg_map_path``: load them with :class:`LoadExtraLabels` and pack them with
     :class:`PackSegInputsWithExtraLabels`.
+
+    :meth:`set_label_set` reaches the DataLoader workers that are already running, persistent
+    ones included (:class:`SharedLabelSet`): a hook may call it between epochs and the next
+    epoch reads the new labels.
 
     Args:
         dataset (dict | BaseDataset): The dataset (its labels are the noisy ones).
@@ -36,8 +102,7 @@ class CorrectableLabelDataset:
         if clean_label_dir is not None and not osp.isabs(clean_label_dir):
             clean_label_dir = osp.join(dataset.data_root or '', clean_label_dir)
         self.clean_label_dir = clean_label_dir
-        self.label_dir: Optional[str] = None
-        self.corrected = frozenset()
+        self.label_set = SharedLabelSet()
 
     @property
     def metainfo(self) -> dict:
@@ -59,16 +124,22 @@ class CorrectableLabelDataset:
         return osp.relpath(path, self.dataset.data_prefix['seg_map_path'])
 
     def set_label_set(self, label_dir: Optional[str], names: Iterable[str] = ()) -> None:
-        """Read the labels ``names`` from ``label_dir`` from now on (None: the originals)."""
-        self.label_dir = label_dir
-        self.corrected = frozenset(names) if label_dir is not None else frozenset()
+        """Read the labels ``names`` from ``label_dir`` from now on (None: the originals), in
+        this process and in every loader worker of this dataset, running or not.
+
+        Args:
+            label_dir (str, optional): Folder of the corrected labels.
+            names (Iterable[str]): Label names (see :meth:`label_name`) read from there.
+        """
+        self.label_set.publish(label_dir, names)
 
     def get_data_info(self, idx: int) -> dict:
         info = self.dataset.get_data_info(idx)
         name = self.label_name(info)  # before any path is replaced
         info['noisy_seg_map_path'] = info['seg_map_path']
-        if name in self.corrected:
-            info['seg_map_path'] = osp.join(self.label_dir, name)
+        label_dir, corrected = self.label_set.current()
+        if name in corrected:
+            info['seg_map_path'] = osp.join(label_dir, name)
         if self.clean_label_dir is not None:
             info['clean_seg_map_path'] = osp.join(self.clean_label_dir, name)
         return info

@@ -2,8 +2,9 @@
 from typing import Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
+
+from mmnoisy.models.segmentors.multi_scale_inference import multi_scale_forward
 
 
 def segmentation_model(model: nn.Module) -> nn.Module:
@@ -23,25 +24,24 @@ def predict_probabilities(model: nn.Module,
     """Class probabilities of ``inputs`` (N, 3, H, W, normalised) at ``out_size``.
 
     Each view (scale x optional horizontal flip) is predicted at its own size, its logits
-    resized bilinearly to ``out_size`` (flipped back). ``fusion='logits'`` sums the logits
-    and takes one softmax (Simple Baseline); ``'probs'`` averages per-view softmaxes.
+    resized bilinearly to ``out_size`` (flipped back), both resizes with the model's
+    ``align_corners`` (see :mod:`mmnoisy.models.segmentors.multi_scale_inference`).
+    ``fusion='logits'`` sums the logits and takes one softmax (Simple Baseline); ``'probs'``
+    averages per-view softmaxes.
+
+    Args:
+        model (nn.Module): A segmentor, possibly wrapped (DDP, SemiSupervisedSegmentor).
+        inputs (Tensor): (N, 3, H, W) preprocessed images.
+        out_size (tuple[int, int]): Size of the returned probabilities.
+        scales (Sequence[float]): Input scales. Default: (1.0, ).
+        flip (bool): Add the horizontal mirror of each scale. Default: False.
+        fusion (str): 'probs' or 'logits'. Default: 'probs'.
+        temperature (float): Softmax temperature. Default: 1.0.
+
+    Returns:
+        Tensor: (N, C, *out_size) probabilities.
     """
     if fusion not in ('logits', 'probs'):
         raise ValueError(f"fusion must be 'logits' or 'probs', got {fusion!r}")
-    segmentor = segmentation_model(model)
-    fused = None
-    for scale in scales:
-        view = inputs if scale == 1 else F.interpolate(
-            inputs, scale_factor=scale, mode='bilinear', align_corners=False)
-        for flipped in ((False, True) if flip else (False, )):
-            x = view.flip(-1) if flipped else view
-            logits = segmentor.decode_head.forward(segmentor.extract_feat(x))
-            logits = F.interpolate(logits, size=out_size, mode='bilinear',
-                                   align_corners=segmentor.align_corners)
-            if flipped:
-                logits = logits.flip(-1)
-            term = logits if fusion == 'logits' else (logits / temperature).softmax(1)
-            fused = term if fused is None else fused + term
-    if fusion == 'logits':
-        return (fused / temperature).softmax(1)
-    return fused / (len(scales) * (2 if flip else 1))
+    return multi_scale_forward(segmentation_model(model), inputs, scales, flip,
+                               out_size=out_size, fusion=fusion, temperature=temperature)

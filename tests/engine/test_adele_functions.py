@@ -1,4 +1,6 @@
 """ADELE's curve fit, trigger and correction rule (methods.md §1.2, §1.4)."""
+import ast
+import inspect
 from types import SimpleNamespace
 
 import numpy as np
@@ -112,3 +114,33 @@ def test_hook_state_round_trip():
     fine_tuned = AdaptiveLabelCorrectionHook()  # load_from: a new run on the old weights
     fine_tuned.after_load_checkpoint(SimpleNamespace(_resume=False), checkpoint)
     assert fine_tuned.state_dict() == AdaptiveLabelCorrectionHook().state_dict()
+
+
+def imported_modules(module):
+    tree = ast.parse(inspect.getsource(module))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.add('.' * node.level + (node.module or ''))
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_layers_and_reexports():
+    """The maths (evaluation), the rule (pseudo) and the inference (models) import nothing
+    from the engine; the plots take the maths from evaluation, not from the hook (no cycle);
+    the hook module still offers the names that moved."""
+    from mmnoisy.engine.hooks import adele, adele_plots
+    from mmnoisy.evaluation import early_learning
+    from mmnoisy.models.segmentors import multi_scale_inference
+    from mmnoisy.pseudo import label_correction
+    for module in (early_learning, label_correction, multi_scale_inference, adele_plots):
+        assert not any('engine' in name or name.startswith('.adele')
+                       for name in imported_modules(module)), module.__name__
+    assert 'mmnoisy.evaluation.early_learning' in imported_modules(adele_plots)
+    assert not any(name.startswith('mmnoisy.') and name.split('.')[1] in ('engine', 'pseudo')
+                   for name in imported_modules(multi_scale_inference))
+    assert adele.correction_start_epoch is early_learning.correction_start_epoch
+    assert adele.correct_label is label_correction.correct_label
+    assert adele.predict_multiscale is label_correction.predict_multiscale

@@ -103,18 +103,23 @@ class ConstantModel(torch.nn.Module):
         return z
 
 
-def correction_runner(root, work_dir, model):
-    """The parts of a runner the correction pass uses, around the noisy train set."""
+PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
+            dict(type='LoadExtraLabels'), dict(type='PackSegInputsWithExtraLabels')]
+
+
+def noisy_train_set(root, pipeline=PIPELINE):
     from mmnoisy.datasets import CorrectableLabelDataset
     init_default_scope('mmnoisy')
-    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                dict(type='LoadExtraLabels'), dict(type='PackSegInputsWithExtraLabels')]
-    dataset = CorrectableLabelDataset(dict(
+    return CorrectableLabelDataset(dict(
         type='ProceduralShapesDataset', data_root=root,
         data_prefix=dict(img_path='JPEGImages', seg_map_path=NOISY),
         ann_file='ImageSets/Segmentation/train.txt', pipeline=pipeline),
         clean_label_dir='SegmentationClass')
-    loader = SimpleNamespace(dataset=dataset, _iterator=object())
+
+
+def correction_runner(root, work_dir, model, loader=None):
+    """The parts of a runner the correction pass uses, around the noisy train set."""
+    loader = loader or SimpleNamespace(dataset=noisy_train_set(root))
     return SimpleNamespace(work_dir=str(work_dir), model=model,
                            train_loop=SimpleNamespace(dataloader=loader))
 
@@ -126,7 +131,6 @@ def test_correction_pass_writes_and_dataset_reads(noisy_root, tmp_path):
     dataset = loader.dataset
     hook = AdaptiveLabelCorrectionHook()
     hook._correct(runner, epoch=3, update_classes=[0, 1])
-    assert loader._iterator is None  # workers restart to see the new labels
     assert hook.label_set == 'adele_labels/epoch_3' and hook.corrected
     for idx in range(len(dataset)):
         info = dataset.get_data_info(idx)
@@ -160,3 +164,44 @@ def test_crf_sharpens_the_predictions_from_flip_epoch(noisy_root, tmp_path):
     plain = AdaptiveLabelCorrectionHook(crf=False, flip_from_epoch=2)
     plain._correct(runner, epoch=2, update_classes=[0, 1])
     assert plain.corrected == []
+
+
+def worker_view(batch):
+    """collate_fn run in the worker: which process loaded each sample, from which file."""
+    return [(os.getpid(), s['seg_map_path'], s['noisy_seg_map_path'], s['gt_seg_map'])
+            for s in batch]
+
+
+def test_label_set_change_reaches_running_persistent_workers(noisy_root, tmp_path):
+    """Real DataLoader, 2 persistent workers: the labels the hook writes after an epoch are
+    what the same (not restarted) workers load in the next epoch, and a second correction
+    replaces them again."""
+    from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
+    dataset = noisy_train_set(noisy_root, pipeline=[dict(type='LoadAnnotations')])
+    loader = torch.utils.data.DataLoader(dataset, batch_size=8, num_workers=2,
+                                         persistent_workers=True, collate_fn=worker_view)
+
+    def epoch():
+        return [sample for batch in loader for sample in batch]
+
+    first = epoch()
+    assert all(path == noisy for _, path, noisy, _ in first)
+    pids = {pid for pid, *_ in first}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+    hook = AdaptiveLabelCorrectionHook()
+    for corrected_epoch, cls in ((0, 1), (1, 2)):
+        runner = correction_runner(noisy_root, tmp_path, ConstantModel(cls=cls), loader)
+        hook._correct(runner, epoch=corrected_epoch, update_classes=[0, cls])
+        assert hook.corrected
+        samples = epoch()
+        assert {pid for pid, *_ in samples} == pids  # the same workers, not restarted
+        label_dir = osp.join(str(tmp_path), hook.label_set)
+        for _, path, noisy, label in samples:
+            name = osp.relpath(noisy, osp.join(noisy_root, NOISY))
+            if name in hook.corrected:
+                assert path == osp.join(label_dir, name)
+                np.testing.assert_array_equal(label, np.array(Image.open(path)))
+                assert cls in label and not np.array_equal(label, Image.open(noisy))
+            else:
+                assert path == noisy

@@ -32,7 +32,8 @@ import torch
 from mmengine.config import Config
 
 import mmnoisy  # noqa: F401
-from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
+from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook
+from mmnoisy.pseudo.label_correction import predict_multiscale
 from mmnoisy.pseudo import DenseCRFParams
 from mmnoisy.utils.cli import build_runner
 

@@ -123,7 +123,8 @@ def time_passes(work_dir):
     import mmcv
     import torch
 
-    from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook, predict_multiscale
+    from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook
+    from mmnoisy.pseudo.label_correction import predict_multiscale
     from mmnoisy.registry import MODELS
     from mmnoisy.engine.checkpoint import read_checkpoint
     cfg = run_config(work_dir)
@@ -143,7 +144,7 @@ def time_passes(work_dir):
     for flip in (False, True):
         hook = AdaptiveLabelCorrectionHook(flip_from_epoch=0 if flip else 99)
         with tempfile.TemporaryDirectory() as tmp:
-            loader = SimpleNamespace(dataset=dataset, _iterator=None)
+            loader = SimpleNamespace(dataset=dataset)
             runner = SimpleNamespace(work_dir=tmp, model=model,
                                      train_loop=SimpleNamespace(dataloader=loader))
             start = time.perf_counter()

@@ -5,186 +5,41 @@ the clean majority, then slowly while it memorises the noise. ADELE fits
 ``f(t) = a (1 - exp(-t^b / c))`` to each class's curve and, once the derivative has dropped
 by a fraction ``r`` of its value at epoch 1, starts correcting that class at the end of each
 epoch from the model's multi-scale predictions (methods.md §1.2-1.4).
+
+This module is the hook only: when to record, fit, trigger and correct, and the files and
+checkpoint state of that. The curve maths is :mod:`mmnoisy.evaluation.early_learning`, the
+predictions and the correction rule are :mod:`mmnoisy.pseudo.label_correction`; their
+names are re-exported here for existing imports.
 """
 import json
 import os
 import os.path as osp
 import shutil
 import time
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import mmcv
 import numpy as np
-import torch
-import torch.nn.functional as F
 from mmengine import dist
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
-from scipy.optimize import curve_fit
 
 from mmnoisy.datasets.correctable import CorrectableLabelDataset
 from mmnoisy.datasets.label_io import read_label, write_label
-from mmnoisy.pseudo.dense_crf import DenseCRFParams, dense_crf, require_pydensecrf
+from mmnoisy.evaluation.early_learning import (NEVER, correction_start_epoch, fit_iou_curve,
+                                               iou_curve, iou_curve_derivative)
+from mmnoisy.pseudo.dense_crf import DenseCRFParams, require_pydensecrf
+from mmnoisy.pseudo.label_correction import correct_label, predict_multiscale
 from mmnoisy.registry import HOOKS
 from mmnoisy.utils.errors import CheckpointError
+from .adele_plots import plot_class_curves
 
-IGNORE_INDEX = 255
-# correction_start_epoch when the curve has not flattened within 15 epochs. As in the released
-# code, a class with this start epoch is still corrected from epoch 16 in longer runs.
-NEVER = 16
-CHECK_EPOCHS = np.arange(1, NEVER)
-DERIVATIVE_OFFSET = 1e-6  # the released code evaluates f' at t + 1e-6 (t**(b-1) at 0)
-
-
-def iou_curve(t, a, b, c):
-    """The saturating model ``a * (1 - exp(-t**b / c))``."""
-    return a * (1 - np.exp(-(t**b) / c))
-
-
-def iou_curve_derivative(t, a, b, c):
-    t = np.asarray(t, np.float64) + DERIVATIVE_OFFSET
-    return a * b / c * np.exp(-(t**b) / c) * t**(b - 1)
-
-
-def fit_iou_curve(x: Sequence[float], y: Sequence[float]) -> Tuple[float, float, float]:
-    """Least-squares fit of :func:`iou_curve` to a training-IoU curve, as released.
-
-    ``p0=(1, 1, 1)``, bounds ``a, b in [0, 1]``, ``c >= 0``, per-point
-    ``sigma = geomspace(1, 0.1, len(y))`` (late points weigh 100x more), ``method='trf'``.
-
-    Args:
-        x (Sequence[float]): Time of each point, in epochs.
-        y (Sequence[float]): Training IoU at each point.
-
-    Returns:
-        tuple[float, float, float]: ``(a, b, c)``.
-    """
-    y = np.asarray(y, np.float64)
-    with np.errstate(all='ignore'):
-        popt, _ = curve_fit(iou_curve, np.asarray(x, np.float64), y, p0=(1, 1, 1),
-                            sigma=np.geomspace(1, 0.1, len(y)), absolute_sigma=True,
-                            bounds=([0, 0, 0], [1, 1, np.inf]), method='trf')
-    return tuple(float(v) for v in popt)
-
-
-def correction_start_epoch(iou_history: Sequence[float], interval: int,
-                           iters_per_epoch: float, r: float = 0.9) -> int:
-    """The epoch from which a class is corrected (:data:`NEVER` = 16: not within epochs 1-15).
-
-    The curve is placed on ``x = linspace(0, len(y) * interval / iters_per_epoch, len(y))``
-    and fitted (:func:`fit_iou_curve`); for t = 1..15,
-    ``rel(t) = | |f'(t)| - |f'(1)| | / |f'(1)|``, entries above 1 are set to 0, and the
-    answer is ``count(rel <= r) + 1``. A class triggers when the (0-based) epoch that just
-    ended is ``>=`` this, so in runs longer than 16 epochs even :data:`NEVER` triggers at
-    epoch 16, as released. A flat or failed fit (``f'(1)`` zero or not finite, fewer than 3
-    records) also gives :data:`NEVER` instead of NaN comparisons.
-
-    Args:
-        iou_history (Sequence[float]): The class's training IoU, one value per record.
-        interval (int): Iterations between records.
-        iters_per_epoch (float): Iterations per epoch.
-        r (float): Relative drop of the derivative that marks memorization. Default: 0.9.
-    """
-    y = np.asarray(iou_history, np.float64)
-    if len(y) < 3 or not np.all(np.isfinite(y)):
-        return NEVER
-    x = np.linspace(0, len(y) * interval / iters_per_epoch, len(y))
-    try:
-        a, b, c = fit_iou_curve(x, y)
-    except (RuntimeError, ValueError):
-        return NEVER
-    with np.errstate(all='ignore'):
-        d1 = abs(iou_curve_derivative(1, a, b, c))
-        if not np.isfinite(d1) or d1 == 0:
-            return NEVER
-        rel = np.abs(np.abs(iou_curve_derivative(CHECK_EPOCHS, a, b, c)) - d1) / d1
-    rel[rel > 1] = 0
-    return int(np.sum(rel <= r)) + 1
-
-
-def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
-                  update_classes: Sequence[int], tau: float = 0.8) -> np.ndarray:
-    """ADELE's correction of one label map (methods.md §1.4).
-
-    1. The label is returned unchanged if it holds none of the triggered classes
-       (``update_classes[1:]``), unless it is only background/ignore.
-    2. If it holds a foreground class, predictions of classes absent from it (other than
-       the background) are disallowed ("no change").
-    3. A pixel takes the prediction ``A`` where ``label != A``, ``max_prob > tau`` and ``A``
-       is in ``update_classes`` (ignored pixels can be filled).
-    4. Safety: if the result keeps fewer than half the label's foreground pixels and is more
-       than 95% background, the label is returned unchanged.
-
-    Args:
-        label (np.ndarray): (H, W) uint8 current label (255 = ignore).
-        pred (np.ndarray): (H, W) predicted classes.
-        max_prob (np.ndarray): (H, W) probability of the predicted class.
-        update_classes (Sequence[int]): The background first, then the triggered classes.
-        tau (float): Confidence threshold (strict). Default: 0.8.
-
-    Returns:
-        np.ndarray: The new (H, W) uint8 label (a copy).
-    """
-    label = np.asarray(label, np.uint8)
-    update = np.asarray(list(update_classes))
-    present = np.setdiff1d(np.unique(label), [0, IGNORE_INDEX])
-    if present.size and not np.isin(update[1:], present).any():
-        return label.copy()
-    allowed = update if not present.size else update[np.isin(update, np.append(present, 0))]
-    change = (label != pred) & (max_prob > tau) & np.isin(pred, allowed)
-    new = label.copy()
-    new[change] = pred[change].astype(np.uint8)
-    old_fg = np.count_nonzero((label != 0) & (label != IGNORE_INDEX))
-    new_fg = np.count_nonzero((new != 0) & (new != IGNORE_INDEX))
-    if new_fg < 0.5 * old_fg and np.mean(new == 0) > 0.95:
-        return label.copy()
-    return new
-
-
-@torch.no_grad()
-def predict_multiscale(model, img: np.ndarray, scales: Sequence[float] = (0.75, 1.0, 1.5),
-                       flip: bool = False, temperature: float = 3.0,
-                       crf: Optional[DenseCRFParams] = None
-                       ) -> Tuple[np.ndarray, np.ndarray]:
-    """Class and its probability per pixel of one image, from multi-scale logits.
-
-    The image goes through the model's data preprocessor, each scale (and its mirror with
-    ``flip``) is forwarded, the logits are resized to the image (mirrored back), averaged,
-    and ``softmax(mean / temperature)`` gives the probabilities (temperature 3 as released),
-    refined by a dense CRF on the image when ``crf`` is given.
-
-    Args:
-        model: An mmseg EncoderDecoder (eval mode).
-        img (np.ndarray): (H, W, 3) image as loaded by ``LoadImageFromFile``.
-        scales (Sequence[float]): Default: (0.75, 1.0, 1.5).
-        flip (bool): Add horizontally flipped views. Default: False.
-        temperature (float): Softmax temperature. Default: 3.0.
-        crf (DenseCRFParams, optional): Refine the probabilities with
-            :func:`mmnoisy.pseudo.dense_crf`. Default: None.
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: (H, W) predicted class and its probability.
-    """
-    tensor = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
-    inputs = model.data_preprocessor(dict(inputs=[tensor]), False)['inputs']
-    size = inputs.shape[2:]
-    align = model.decode_head.align_corners
-    total = 0
-    for scale in scales:
-        x = inputs if scale == 1.0 else F.interpolate(
-            inputs, scale_factor=scale, mode='bilinear', align_corners=align)
-        views = [(x, False)] + ([(x.flip(-1), True)] if flip else [])
-        for view, flipped in views:
-            z = model.decode_head.forward(model.extract_feat(view))
-            z = F.interpolate(z, size=size, mode='bilinear', align_corners=align)
-            total = total + (z.flip(-1) if flipped else z)
-    prob = F.softmax(total / (len(scales) * (2 if flip else 1)) / temperature, dim=1)[0]
-    if crf is not None:
-        prob = torch.from_numpy(dense_crf(prob.cpu().numpy(), img, crf))
-    max_prob, pred = prob.max(0)
-    return pred.cpu().numpy(), max_prob.cpu().numpy()
+__all__ = [
+    'AdaptiveLabelCorrectionHook', 'NEVER', 'correct_label', 'correction_start_epoch',
+    'fit_iou_curve', 'iou_curve', 'iou_curve_derivative', 'predict_multiscale'
+]
 
 
 @HOOKS.register_module()
@@ -283,13 +138,9 @@ class AdaptiveLabelCorrectionHook(Hook):
             self._apply_label_set(runner)
 
     def _apply_label_set(self, runner) -> None:
-        dataset = self._dataset(runner)
+        # The dataset publishes the change to its loader workers, persistent ones included.
         label_dir = osp.join(runner.work_dir, self.label_set) if self.label_set else None
-        dataset.set_label_set(label_dir, self.corrected)
-        # Persistent workers hold a copy of the dataset: restart them to see the new labels.
-        loader = runner.train_loop.dataloader
-        if getattr(loader, '_iterator', None) is not None:
-            loader._iterator = None
+        self._dataset(runner).set_label_set(label_dir, self.corrected)
 
     # ------------------------------------------------------------------ curves
     def before_train_epoch(self, runner) -> None:
@@ -426,6 +277,5 @@ class AdaptiveLabelCorrectionHook(Hook):
 
     def after_train(self, runner) -> None:
         if self.plot and dist.is_main_process() and self.curves['noisy']:
-            from .adele_plots import plot_class_curves
             plot_class_curves(osp.join(runner.work_dir, 'adele_curves.json'),
                               osp.join(runner.work_dir, 'adele_curves'))

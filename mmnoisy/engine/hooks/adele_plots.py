@@ -5,18 +5,23 @@ import os.path as osp
 
 import numpy as np
 
+from mmnoisy.evaluation.early_learning import correction_start_epoch, fit_iou_curve, iou_curve
+
 
 def plot_class_curves(curves_json: str, out_dir: str) -> list:
     """One PNG per foreground class from ``adele_curves.json``; returns the paths.
 
     Shows the training IoU against the noisy labels, the fitted curve on the whole history,
     the epoch the class triggered (dashed), and IoU_el / IoU_m when clean labels were given.
+
+    Args:
+        curves_json (str): The hook's ``work_dir/adele_curves.json``.
+        out_dir (str): Folder of the PNGs (created).
     """
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    from .adele import correction_start_epoch, fit_iou_curve, iou_curve
     with open(curves_json) as f:
         state = json.load(f)
     noisy = np.asarray(state['curves']['noisy'])

@@ -14,6 +14,7 @@ from mmnoisy.evaluation import TrainIoUAccumulator
 from mmnoisy.models.losses import MultiScaleConsistencyLoss
 from mmnoisy.models.losses.multiscale_consistency import mixture_weights
 from mmnoisy.registry import MODELS
+from .multi_scale_inference import multi_scale_forward
 
 IGNORE_INDEX = 255
 
@@ -84,16 +85,7 @@ class ADELESegmentor(EncoderDecoder):
 
     def _forward_scales(self, inputs: Tensor, scales: Sequence[float]) -> List[Tensor]:
         """The head's logits of ``inputs`` resized by each scale, back at the input size."""
-        size = inputs.shape[2:]
-        logits = []
-        for scale in scales:
-            x = inputs if scale == 1.0 else resize(
-                inputs, scale_factor=scale, mode='bilinear',
-                align_corners=self.align_corners)
-            z = self.decode_head.forward(self.extract_feat(x))
-            logits.append(resize(z, size=size, mode='bilinear',
-                                 align_corners=self.align_corners))
-        return logits
+        return multi_scale_forward(self, inputs, scales)
 
     def _record(self, logits: Tensor, data_samples: SampleList) -> None:
         size = logits.shape[2:]
