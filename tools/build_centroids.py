@@ -13,7 +13,7 @@ import argparse
 import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
-from mmnoisy.utils.cli import add_common_args, load_cli_config, run_cli
+from mmnoisy.apis.cli import add_common_args, load_cli_config, run_cli
 
 
 def parse_args():

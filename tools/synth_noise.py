@@ -13,7 +13,7 @@ data/shapes/SegmentationClassNoisy_moderate --tier moderate --num-classes 9``
 import argparse
 import json
 
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
 
 
 def parse_args():

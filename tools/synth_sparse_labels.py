@@ -20,7 +20,7 @@ import os.path as osp
 from mmnoisy.datasets.label_io import read_label, write_label
 from mmnoisy.datasets.sparse_labels import CoverageReport, sparsify
 from mmnoisy.datasets.splits import read_ids
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
 from mmnoisy.utils.errors import OutputDirError
 from mmnoisy.utils.output_dir import is_within, publish_output_dir, stage_output_dir
 
