@@ -14,6 +14,7 @@ import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
 from mmnoisy.apis.cli import add_common_args, load_cli_config, run_cli
+from mmnoisy.utils.constants import IGNORE_INDEX
 
 
 def parse_args():
@@ -63,7 +64,7 @@ def main():
         build_centroid_index(dataset, sampler.get('num_classes') or
                              len(dataset.metainfo['classes']),
                              sampler.get('tile_size', 1024), sampler.get('mode', 'tile'),
-                             sampler.get('ignore_index', 255), cache_dir)
+                             sampler.get('ignore_index', IGNORE_INDEX), cache_dir)
     print_log(f'centroid indexes cached in {cache_dir}', logger='current')
 
 

@@ -24,7 +24,6 @@ from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
 from .splits import make_dst_cbc_splits, write_splits
 
-IGNORE_INDEX = 255
 CLASSES = ('background', 'disc', 'square', 'triangle', 'ring', 'cross', 'ellipse', 'star',
            'bar')
 PALETTE = ((0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128),

@@ -20,8 +20,8 @@ import numpy as np
 from scipy import ndimage
 
 from mmnoisy.registry import TRANSFORMS
+from mmnoisy.utils.constants import IGNORE_INDEX
 
-IGNORE_INDEX = 255
 _EIGHT_CONNECTED = np.ones((3, 3), bool)
 
 

@@ -9,7 +9,8 @@ import torch
 from mmengine import dist
 from torch import Tensor
 
-from .rules import IGNORE_INDEX
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 
 NO_THRESHOLD_HINT = (
     'the model predicted none of their pixels, so they get no pseudo labels. The likely '

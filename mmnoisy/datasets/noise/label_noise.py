@@ -16,7 +16,8 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from scipy import ndimage
 
-IGNORE_INDEX = 255
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 KINDS = ('dilate', 'erode', 'boundary', 'drop', 'wrong_class', 'under_segment')
 
 

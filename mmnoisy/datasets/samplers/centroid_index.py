@@ -10,6 +10,7 @@ import numpy as np
 from mmengine.logging import MessageHub, print_log
 
 from mmnoisy.datasets.label_io import read_label
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.progress import progress
 from .class_centroids import class_centroids
 
@@ -29,10 +30,10 @@ def dataset_label_files(dataset) -> List[dict]:
 def _load_label(info: dict) -> np.ndarray:
     """The label as mmseg's ``LoadAnnotations`` gives it to the pipeline."""
     label, _ = read_label(info['seg_map_path'])
-    if info.get('reduce_zero_label'):  # 0 -> 255, 255 stays, others shift down
-        label[label == 0] = 255
+    if info.get('reduce_zero_label'):  # 0 -> ignored, ignored stays, others shift down
+        label[label == 0] = IGNORE_INDEX
         label = label - 1
-        label[label == 254] = 255
+        label[label == IGNORE_INDEX - 1] = IGNORE_INDEX
     if info.get('label_map'):
         mapped = label.copy()
         for old, new in info['label_map'].items():
@@ -61,7 +62,7 @@ def build_centroid_index(dataset,
                          num_classes: int,
                          tile_size: int = 1024,
                          mode: str = 'tile',
-                         ignore_index: int = 255,
+                         ignore_index: int = IGNORE_INDEX,
                          cache_dir: Optional[str] = None) -> CentroidIndex:
     """Class centroids of every label map of ``dataset`` (see :func:`class_centroids`).
 

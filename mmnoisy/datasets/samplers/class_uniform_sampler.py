@@ -7,6 +7,7 @@ from mmengine.logging import print_log
 from torch.utils.data import Sampler
 
 from mmnoisy.registry import DATA_SAMPLERS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .centroid_index import build_centroid_index
 
 
@@ -85,7 +86,7 @@ class ClassUniformSampler(Sampler):
                  class_uniform_pct: float = 0.5,
                  tile_size: int = 1024,
                  mode: str = 'tile',
-                 ignore_index: int = 255,
+                 ignore_index: int = IGNORE_INDEX,
                  cache_dir: Optional[str] = None,
                  shuffle: bool = True,
                  seed: Optional[int] = None) -> None:
