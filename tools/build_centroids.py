@@ -3,17 +3,18 @@
     python tools/build_centroids.py CONFIG [--work-dir DIR] [--pseudo-dir DIR]
 
 Indexes every training dataset of the config's rounds (its ``semi_data``; else
-``train_dataloader``) with the tile size and mode of the config's ``ClassUniformSampler`` and caches each index as
-``<work_dir>/centroids/centroids_<key>.json``, where training with the same work dir reads it
-back (the key hashes the label files, so changed labels are indexed afresh). Pseudo-labelled
+``train_dataloader``) with the tile size and mode of the config's ``ClassUniformSampler`` and
+caches each index as ``<work_dir>/centroids/centroids_<key>.json``, where the self-training
+rounds with the same work dir read it back (the key hashes the label files, so changed labels
+are indexed afresh). Pseudo-labelled
 sources are indexed from ``--pseudo-dir`` (e.g. ``<work_dir>/round_1/pseudo``), skipped
 without it.
 """
 import argparse
-import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
-from mmnoisy.utils.cli import add_common_args, load_cli_config, run_cli
+from mmnoisy.apis.cli import add_common_args, load_cli_config, run_cli
+from mmnoisy.utils.constants import IGNORE_INDEX
 
 
 def parse_args():
@@ -42,7 +43,7 @@ def main():
     from mmengine.registry import init_default_scope
 
     from mmnoisy.datasets import semi_data_spec
-    from mmnoisy.datasets.samplers import build_centroid_index
+    from mmnoisy.datasets.samplers import build_centroid_index, centroid_cache_dir
     from mmnoisy.datasets.semi_spec import leaf_dataset_cfgs
     from mmnoisy.registry import DATASETS
     args = parse_args()
@@ -53,7 +54,7 @@ def main():
     else:
         loader = cfg.train_dataloader.to_dict()
     sampler = uniform_sampler_cfg(loader['sampler'])
-    cache_dir = osp.join(cfg.work_dir, 'centroids')
+    cache_dir = centroid_cache_dir(cfg.work_dir)  # where training reads them back
     for dataset_cfg in leaf_dataset_cfgs(loader['dataset']):
         if dataset_cfg.get('source') == 'pseudo' and not args.pseudo_dir:
             print_log('skipping the pseudo-labelled source (no --pseudo-dir)',
@@ -63,7 +64,7 @@ def main():
         build_centroid_index(dataset, sampler.get('num_classes') or
                              len(dataset.metainfo['classes']),
                              sampler.get('tile_size', 1024), sampler.get('mode', 'tile'),
-                             sampler.get('ignore_index', 255), cache_dir)
+                             sampler.get('ignore_index', IGNORE_INDEX), cache_dir)
     print_log(f'centroid indexes cached in {cache_dir}', logger='current')
 
 

@@ -19,7 +19,7 @@ import torch
 from mmnoisy.models.backbones.dinov2 import ARCH_SETTINGS, DINOv2
 from mmnoisy.models.backbones.dinov2_keys import (is_mmpretrain_layout, official_to_mmpretrain,
                                                   to_official_layout)
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
 from mmnoisy.utils.errors import CheckpointError
 
 # Tensors every DINOv2 state dict has, in the official layout.

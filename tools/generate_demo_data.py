@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from mmnoisy.datasets.shapes_generator import CLASSES, ShapesSpec, generate_shapes_dataset
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
+from mmnoisy.synthesis.shapes_generator import CLASSES, ShapesSpec, generate_shapes_dataset
 
 
 def parse_args():

@@ -13,7 +13,7 @@ import os.path as osp
 from mmnoisy.datasets.splits import (CITYSCAPES_DIVISORS, DST_CBC_SEED, VOC_DIVISORS,
                                      make_dst_cbc_splits, read_ids, write_splits)
 from mmnoisy.datasets.validation import check_files_exist
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
 
 PRESETS = dict(voc=VOC_DIVISORS, cityscapes=CITYSCAPES_DIVISORS)
 

@@ -17,8 +17,8 @@ import mmnoisy  # noqa: F401  registers mmnoisy's modules
 from mmnoisy.datasets import semi_data_spec
 from mmnoisy.pseudo.labeler import check_ratio
 from mmnoisy.registry import TASK_UTILS
-from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
-                               rollback_on_user_error, run_cli)
+from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
+                              rollback_on_user_error, run_cli)
 from mmnoisy.utils.errors import ConfigError
 
 

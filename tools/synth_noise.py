@@ -2,7 +2,7 @@
 
 Kinds of noise (ADELE paper 000): objects dilated/eroded, boundaries perturbed, objects dropped
 or given a wrong class (human annotation errors), and WSSS-style under-segmentation. Tiers:
-``mild``, ``moderate``, ``severe`` (mmnoisy.datasets.noise.TIERS). Deterministic from
+``mild``, ``moderate``, ``severe`` (mmnoisy.synthesis.noise.TIERS). Deterministic from
 ``--seed``. Writes ``OUT_DIR/noise_report.json`` (per-class IoU of noisy vs clean labels).
 ``OUT_DIR`` must be new, empty or an earlier output of this tool, and never the label folder,
 inside it or around it; it is written as ``OUT_DIR.partial`` and renamed when complete.
@@ -13,11 +13,11 @@ data/shapes/SegmentationClassNoisy_moderate --tier moderate --num-classes 9``
 import argparse
 import json
 
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.apis.cli import run_cli
 
 
 def parse_args():
-    from mmnoisy.datasets.noise import TIERS
+    from mmnoisy.synthesis.noise import TIERS
     parser = argparse.ArgumentParser(description='Synthesize noisy segmentation labels')
     parser.add_argument('label_dir', help='folder of clean label PNGs')
     parser.add_argument('out_dir', help='where the noisy labels go: a new folder, or an earlier '
@@ -33,7 +33,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    from mmnoisy.datasets.noise import get_tier, synthesize_noisy_labels
+    from mmnoisy.synthesis.noise import get_tier, synthesize_noisy_labels
     report = synthesize_noisy_labels(args.label_dir, args.out_dir, get_tier(args.tier),
                                      args.num_classes, seed=args.seed, suffix=args.suffix,
                                      split=args.split)

@@ -8,8 +8,8 @@ Unlabelled pixels are written as 255 (ignored by the loss); the palette of each 
 is kept. The output folder must be new, empty or an earlier output of this tool, and never
 the label folder, inside it or around it; it is written as ``<out>.partial`` and renamed when
 complete. Each image's labels depend only on ``--seed`` and its id (see
-``mmnoisy/datasets/sparse_labels.py``), so reruns and partial runs agree. The report
-(``<out>/coverage.json``) gives the labelled fraction of the dense pixels overall and per
+``mmnoisy/datasets/transforms/sparse_labels.py``), so reruns and partial runs agree. The
+report (``<out>/coverage.json``) gives the labelled fraction of the dense pixels overall and per
 class, and the (image, class) pairs that received no label.
 """
 import argparse
@@ -17,10 +17,11 @@ import json
 import os
 import os.path as osp
 
+from mmnoisy.apis.cli import run_cli
 from mmnoisy.datasets.label_io import read_label, write_label
-from mmnoisy.datasets.sparse_labels import CoverageReport, sparsify
 from mmnoisy.datasets.splits import read_ids
-from mmnoisy.utils.cli import run_cli
+from mmnoisy.datasets.transforms.sparse_labels import sparsify
+from mmnoisy.synthesis.sparse_labels import CoverageReport
 from mmnoisy.utils.errors import OutputDirError
 from mmnoisy.utils.output_dir import is_within, publish_output_dir, stage_output_dir
 

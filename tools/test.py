@@ -5,8 +5,8 @@ The command line of mmseg's ``tools/test.py``.
 import argparse
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
-from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
-                               rollback_on_user_error, run_cli)
+from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
+                              rollback_on_user_error, run_cli)
 from mmnoisy.utils.output_dir import (check_output_dir, claim_output_dir,
                                       dataset_input_dirs)
 

@@ -8,8 +8,8 @@ import argparse
 import logging
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
-from mmnoisy.utils.cli import (add_common_args, build_runner, load_cli_config,
-                               rollback_on_user_error, run_cli)
+from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
+                              rollback_on_user_error, run_cli)
 
 
 def parse_args():

@@ -12,9 +12,9 @@ import numpy as np
 from mmengine.logging import print_log
 from PIL import Image
 
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.errors import UserError
 
-IGNORE_INDEX = 255
 _MAX_LISTED = 5
 
 

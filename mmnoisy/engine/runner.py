@@ -8,7 +8,6 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner, find_latest_checkpoint
 
 from mmnoisy.datasets import complete_dataloaders
-from mmnoisy.datasets.samplers.centroid_index import WORK_DIR_KEY
 from mmnoisy.registry import RUNNERS
 from mmnoisy.utils.errors import CheckpointError
 from .checkpoint import is_inside, load_weights, read_checkpoint, weights_of
@@ -32,15 +31,10 @@ class MMNoisyRunner(Runner):
       by this run, are the only ones unpickled without ``trust_checkpoint``. A best
       checkpoint recorded outside this work dir is refused (it belongs to another run, and
       the checkpoint hook would delete it).
-
-    The work dir is also published in the message hub (info ``work_dir``, not saved in
-    checkpoints), for parts built without the runner at hand, e.g. the centroid cache of
-    :class:`mmnoisy.datasets.samplers.ClassUniformSampler`.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.message_hub.update_info(WORK_DIR_KEY, self.work_dir, resumed=False)
         self._resuming: Optional[str] = None
         self._read_ahead: Dict[str, dict] = {}
 

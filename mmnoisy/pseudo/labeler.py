@@ -12,12 +12,13 @@ from torch.utils.data import DataLoader
 
 from mmnoisy.registry import TASK_UTILS
 from mmnoisy.utils.config_keys import checks_config_keys
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.errors import ConfigError
 from mmnoisy.utils.output_dir import (check_output_dir, publish_output_dir, stage_output_dir,
                                       staging_dir)
 from mmnoisy.utils.progress import progress
 from .report import NO_THRESHOLD_HINT, PseudoLabelReport, classes_without_threshold
-from .rules import IGNORE_INDEX, RULES
+from .rules import RULES
 from .thresholds import ClassConfidenceStats
 from .tta import predict_probabilities
 from .writer import write_label_png

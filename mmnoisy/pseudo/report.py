@@ -1,5 +1,6 @@
 """What a pseudo-labelling run produced: per-class coverage and, with ground truth,
-per-class precision and IoU of the pseudo labels, as JSON and markdown."""
+per-class precision and IoU of the pseudo labels (mmseg's IoUMetric arithmetic, through
+:class:`mmnoisy.evaluation.class_areas.ClassAreas`), as JSON and markdown."""
 import json
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
@@ -9,7 +10,9 @@ import torch
 from mmengine import dist
 from torch import Tensor
 
-from .rules import IGNORE_INDEX
+from mmnoisy.evaluation.class_areas import ClassAreas
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 
 NO_THRESHOLD_HINT = (
     'the model predicted none of their pixels, so they get no pseudo labels. The likely '
@@ -25,6 +28,11 @@ def classes_without_threshold(classes: Sequence[str], thresholds: Optional[Tenso
     return [name for name, t in zip(classes, thresholds.tolist()) if np.isnan(t)]
 
 
+def _number(value) -> Optional[float]:
+    """A metric as JSON holds it: None where it is undefined (NaN)."""
+    return None if np.isnan(value) else float(value)
+
+
 class PseudoLabelReport:
     """Streams the statistics of pseudo labels (memory independent of the dataset size).
 
@@ -37,7 +45,7 @@ class PseudoLabelReport:
         c = len(classes)
         self.labelled = torch.zeros(c, dtype=torch.int64)  # pseudo pixels per class
         self.total_pixels = torch.zeros((), dtype=torch.int64)
-        self.confusion = torch.zeros(c, c, dtype=torch.int64)  # [pseudo, truth]
+        self.areas = ClassAreas(c)  # pseudo against truth, where both label a class
         self.has_truth = torch.zeros((), dtype=torch.int64)
         self.num_images = torch.zeros((), dtype=torch.int64)
 
@@ -51,43 +59,38 @@ class PseudoLabelReport:
         if truth is not None:
             truth = truth.reshape(-1).long().cpu()
             both = kept & (truth != IGNORE_INDEX) & (truth < c)
-            self.confusion += torch.bincount(pseudo[both] * c + truth[both],
-                                             minlength=c * c).view(c, c)
+            self.areas.update(pseudo[both], truth[both])
             self.has_truth += 1
 
     def sync(self) -> None:
         if dist.get_world_size() > 1:
-            for tensor in (self.labelled, self.total_pixels, self.confusion, self.has_truth,
-                           self.num_images):
+            for tensor in (self.labelled, self.total_pixels, self.has_truth, self.num_images):
                 dist.all_reduce(tensor, op='sum')
+            self.areas.all_reduce()
 
     def summary(self, thresholds: Optional[Tensor] = None, ratio: Optional[float] = None
                 ) -> Dict:
         total = max(int(self.total_pixels), 1)
+        scores = self.areas.metrics() if self.has_truth > 0 else None
         rows = []
         for c, name in enumerate(self.classes):
             row = dict(cls=name, coverage=float(self.labelled[c]) / total)
             if thresholds is not None:
                 t = float(thresholds[c])
                 row['threshold'] = None if np.isnan(t) else t
-            if self.has_truth > 0:
-                tp = float(self.confusion[c, c])
-                predicted = float(self.confusion[c].sum())
-                actual = float(self.confusion[:, c].sum())
-                row['precision'] = tp / predicted if predicted else None
-                union = predicted + actual - tp
-                row['iou'] = tp / union if union else None
+            if scores is not None:  # NaN: the class has no pseudo (or no labelled) pixel
+                row['precision'] = _number(scores['Precision'][c])
+                row['iou'] = _number(scores['IoU'][c])
             rows.append(row)
         result = dict(num_images=int(self.num_images), ratio=ratio,
                       coverage=float(self.labelled.sum()) / total, classes=rows)
         if thresholds is not None:
             result['classes_without_threshold'] = classes_without_threshold(
                 self.classes, thresholds)
-        if self.has_truth > 0:
+        if scores is not None:
             ious = [r['iou'] for r in rows if r['iou'] is not None]
             result['miou'] = float(np.mean(ious)) if ious else None
-            kept = float(self.confusion.sum())
-            result['pixel_accuracy'] = float(self.confusion.diag().sum()) / kept if kept else None
+            result['pixel_accuracy'] = _number(scores['aAcc'])
         return result
 
     @staticmethod

@@ -2,7 +2,7 @@
 import torch
 from torch import Tensor
 
-IGNORE_INDEX = 255
+from mmnoisy.utils.constants import IGNORE_INDEX
 
 
 def label_by_ratio(probs: Tensor, thresholds: Tensor) -> Tensor:

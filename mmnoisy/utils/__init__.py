@@ -1,7 +1,8 @@
 from .compat import install_mmcv_ext_placeholder
+from .constants import IGNORE_INDEX
 from .errors import CheckpointError, ConfigError, OutputDirError, UserError
 
 __all__ = [
-    'CheckpointError', 'ConfigError', 'OutputDirError', 'UserError',
+    'IGNORE_INDEX', 'CheckpointError', 'ConfigError', 'OutputDirError', 'UserError',
     'install_mmcv_ext_placeholder'
 ]

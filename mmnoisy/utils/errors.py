@@ -3,7 +3,7 @@
 Anything a user can get wrong (data on disk, a config value, a checkpoint, a command-line
 option, an output folder) raises a :class:`UserError` whose message names the value, the
 file and the fix. The tools print that message as one ``error:`` line and exit with code 2
-(:func:`mmnoisy.utils.cli.run_cli`); every other exception is a bug and keeps its traceback.
+(:func:`mmnoisy.apis.cli.run_cli`); every other exception is a bug and keeps its traceback.
 """
 
 

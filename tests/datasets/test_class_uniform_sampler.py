@@ -8,7 +8,8 @@ import pytest
 from mmengine.dataset import ConcatDataset
 
 from mmnoisy.datasets.label_io import write_label
-from mmnoisy.datasets.samplers import CentroidSample, ClassUniformSampler, MultiSourceSampler
+from mmnoisy.datasets.samplers import (CentroidSample, ClassUniformSampler, MultiSourceSampler,
+                                      with_cache_dir)
 
 
 class LabelFolder:
@@ -122,3 +123,22 @@ def test_multi_source_draws_every_source_class_uniformly(folder, shapes_root):
     source, local = concat._get_ori_dataset_idx(sample)
     assert source == 1 and local.centroid == sample.centroid
     assert local == int(sample) - n_real
+
+
+def test_with_cache_dir_fills_only_class_uniform_samplers():
+    """The loop hands its cache folder to every class-uniform sampler config, alone or per
+    source, and leaves other samplers and explicit folders alone."""
+    uniform = dict(type='ClassUniformSampler', tile_size=32)
+    assert with_cache_dir(uniform, '/c') == dict(uniform, cache_dir='/c')
+    assert 'cache_dir' not in uniform  # a copy
+    scoped = dict(type='mmnoisy.ClassUniformSampler')
+    assert with_cache_dir(scoped, '/c')['cache_dir'] == '/c'
+    mixed = dict(type='MultiSourceSampler', batch_size=2, source_ratio=[1, 1],
+                 source_samplers=[dict(uniform, cache_dir='/own'), None])
+    filled = with_cache_dir(mixed, '/c')
+    assert 'cache_dir' not in filled
+    assert filled['source_samplers'] == [dict(uniform, cache_dir='/own'), None]
+    shared = with_cache_dir(dict(mixed, source_samplers=uniform), '/c')
+    assert shared['source_samplers']['cache_dir'] == '/c'
+    other = dict(type='InfiniteSampler', shuffle=True)
+    assert with_cache_dir(other, '/c') == other

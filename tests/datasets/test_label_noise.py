@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from conftest import run_tool
-from mmnoisy.datasets.noise import (TIERS, NoiseReport, NoiseSpec, corrupt_label,
-                                    corrupt_object, get_tier, image_rng)
+from mmnoisy.synthesis.noise import (TIERS, NoiseReport, NoiseSpec, corrupt_label,
+                                     corrupt_object, get_tier, image_rng)
 
 OFF = NoiseSpec(p_resize=0, p_boundary=0, p_drop=0, p_wrong_class=0, p_under_segment=0)
 

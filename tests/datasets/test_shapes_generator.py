@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from mmnoisy.datasets import ShapesSpec, generate_shapes_dataset, render_sample
-from mmnoisy.datasets.shapes_generator import CLASSES
+from mmnoisy.synthesis.shapes_generator import CLASSES
 from mmnoisy.utils.errors import OutputDirError
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mmnoisy.datasets import CoverageReport, ShapesSpec, SynthSparseLabels, render_sample
-from mmnoisy.datasets.sparse_labels import skeletonize, sparsify
+from mmnoisy.datasets.transforms.sparse_labels import skeletonize, sparsify
 
 
 def _labels(n=6):

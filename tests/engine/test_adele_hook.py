@@ -20,7 +20,7 @@ NOISY = 'SegmentationClassNoisy_moderate'
 
 @pytest.fixture(scope='module')
 def noisy_root(shapes_root):
-    from mmnoisy.datasets.noise import get_tier, synthesize_noisy_labels
+    from mmnoisy.synthesis.noise import get_tier, synthesize_noisy_labels
     if not osp.isdir(osp.join(shapes_root, NOISY)):
         synthesize_noisy_labels(osp.join(shapes_root, 'SegmentationClass'),
                                 osp.join(shapes_root, NOISY), get_tier('moderate'), 9,

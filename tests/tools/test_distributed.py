@@ -58,7 +58,7 @@ def test_run_cli_tears_the_process_group_down(tmp_path):
     gloo thread freeing the last collective's tensors at exit aborts the rank)."""
     import torch.distributed as dist
 
-    from mmnoisy.utils.cli import run_cli
+    from mmnoisy.apis.cli import run_cli
     dist.init_process_group('gloo', init_method=f'file://{tmp_path}/store', rank=0,
                             world_size=1)
     try:

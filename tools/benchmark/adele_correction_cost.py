@@ -35,7 +35,7 @@ import mmnoisy  # noqa: F401
 from mmnoisy.engine.hooks.adele import AdaptiveLabelCorrectionHook
 from mmnoisy.pseudo.label_correction import predict_multiscale
 from mmnoisy.pseudo import DenseCRFParams
-from mmnoisy.utils.cli import build_runner
+from mmnoisy.apis.cli import build_runner
 
 CONFIG = 'configs/adele/deeplabv2_r18-d8_adele_shapes-moderate.py'
 

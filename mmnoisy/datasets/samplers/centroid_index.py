@@ -7,15 +7,15 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmengine.logging import MessageHub, print_log
+from mmengine.logging import print_log
 
 from mmnoisy.datasets.label_io import read_label
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.progress import progress
 from .class_centroids import class_centroids
 
 # {class_id: [(image_index, x, y), ...]}
 CentroidIndex = Dict[int, List[Tuple[int, int, int]]]
-WORK_DIR_KEY = 'work_dir'  # set in the message hub by MMNoisyRunner
 
 
 def dataset_label_files(dataset) -> List[dict]:
@@ -29,10 +29,10 @@ def dataset_label_files(dataset) -> List[dict]:
 def _load_label(info: dict) -> np.ndarray:
     """The label as mmseg's ``LoadAnnotations`` gives it to the pipeline."""
     label, _ = read_label(info['seg_map_path'])
-    if info.get('reduce_zero_label'):  # 0 -> 255, 255 stays, others shift down
-        label[label == 0] = 255
+    if info.get('reduce_zero_label'):  # 0 -> ignored, ignored stays, others shift down
+        label[label == 0] = IGNORE_INDEX
         label = label - 1
-        label[label == 254] = 255
+        label[label == IGNORE_INDEX - 1] = IGNORE_INDEX
     if info.get('label_map'):
         mapped = label.copy()
         for old, new in info['label_map'].items():
@@ -50,25 +50,24 @@ def _cache_key(files: Sequence[dict], params: dict) -> str:
     return digest.hexdigest()
 
 
-def default_cache_dir() -> Optional[str]:
-    """``<work_dir>/centroids`` of the running runner, if any."""
-    hub = MessageHub.get_current_instance()
-    work_dir = hub.get_info(WORK_DIR_KEY)
-    return osp.join(work_dir, 'centroids') if work_dir else None
+def centroid_cache_dir(work_dir: str) -> str:
+    """Where a run caches its centroid indexes: ``<work_dir>/centroids`` (the training loop
+    and ``tools/build_centroids.py`` agree on it)."""
+    return osp.join(work_dir, 'centroids')
 
 
 def build_centroid_index(dataset,
                          num_classes: int,
                          tile_size: int = 1024,
                          mode: str = 'tile',
-                         ignore_index: int = 255,
+                         ignore_index: int = IGNORE_INDEX,
                          cache_dir: Optional[str] = None) -> CentroidIndex:
     """Class centroids of every label map of ``dataset`` (see :func:`class_centroids`).
 
     The result is cached as ``<cache_dir>/centroids_<key>.json``; the key hashes the
     parameters and every label file's path, mtime and size, so changed labels (a new round
     of pseudo labels) are indexed afresh and an unchanged dataset is read back.
-    ``cache_dir=None`` caches under the running runner's work dir, or nowhere outside one.
+    ``cache_dir=None`` caches nothing.
     """
     files = dataset_label_files(dataset)
     missing = [f for f in files if not f['seg_map_path']]
@@ -77,7 +76,6 @@ def build_centroid_index(dataset,
                          'sample of the dataset')
     params = dict(num_classes=num_classes, tile_size=tile_size, mode=mode,
                   ignore_index=ignore_index)
-    cache_dir = cache_dir or default_cache_dir()
     cache_file = None
     if cache_dir:
         cache_file = osp.join(cache_dir, f'centroids_{_cache_key(files, params)[:20]}.json')

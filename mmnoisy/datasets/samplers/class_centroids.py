@@ -6,13 +6,15 @@ from typing import Dict, List, Tuple
 import cv2
 import numpy as np
 
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 Centroids = Dict[int, List[Tuple[int, int]]]
 
 
 def class_centroids(label: np.ndarray,
                     num_classes: int,
                     tile_size: int = 1024,
-                    ignore_index: int = 255,
+                    ignore_index: int = IGNORE_INDEX,
                     mode: str = 'tile') -> Centroids:
     """Centroids ``(x, y)`` of every class of a label map.
 

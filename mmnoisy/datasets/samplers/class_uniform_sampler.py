@@ -1,5 +1,6 @@
 import math
-from typing import Iterator, List, Optional, Sequence
+import copy
+from typing import Iterator, List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.dist import get_dist_info, sync_random_seed
@@ -7,6 +8,7 @@ from mmengine.logging import print_log
 from torch.utils.data import Sampler
 
 from mmnoisy.registry import DATA_SAMPLERS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .centroid_index import build_centroid_index
 
 
@@ -74,7 +76,9 @@ class ClassUniformSampler(Sampler):
         mode (str): ``'tile'`` (released) or ``'object'`` (one centroid per connected
             component, the paper's text). Default: 'tile'.
         ignore_index (int): Ignored label. Default: 255.
-        cache_dir (str, optional): Where the index JSON is cached. Default: the work dir.
+        cache_dir (str, optional): Where the index JSON is cached; None caches nothing.
+            :class:`mmnoisy.engine.SelfTrainingLoop` sets ``<work_dir>/centroids``
+            (:func:`with_cache_dir`). Default: None.
         shuffle (bool): Shuffle each epoch's draws. Default: True.
         seed (int, optional): Seed shared by all ranks (synced when None).
     """
@@ -85,7 +89,7 @@ class ClassUniformSampler(Sampler):
                  class_uniform_pct: float = 0.5,
                  tile_size: int = 1024,
                  mode: str = 'tile',
-                 ignore_index: int = 255,
+                 ignore_index: int = IGNORE_INDEX,
                  cache_dir: Optional[str] = None,
                  shuffle: bool = True,
                  seed: Optional[int] = None) -> None:
@@ -138,3 +142,37 @@ class ClassUniformSampler(Sampler):
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
+
+
+def _is_class_uniform(sampler_cfg: dict) -> bool:
+    sampler_type = sampler_cfg.get('type')
+    if isinstance(sampler_type, str):  # a registered name, scope prefix or not
+        sampler_type = DATA_SAMPLERS.get(sampler_type)
+    return isinstance(sampler_type, type) and issubclass(sampler_type, ClassUniformSampler)
+
+
+def with_cache_dir(sampler_cfg: dict, cache_dir: str) -> dict:
+    """A copy of a dataloader's sampler config whose :class:`ClassUniformSampler` configs
+    (the sampler itself, or the per-source ``source_samplers`` of a
+    :class:`MultiSourceSampler`) cache their centroid index in ``cache_dir``, unless they
+    name their own.
+
+    The loop that builds the dataloader knows the run's work dir; the sampler, built by
+    mmengine's ``Runner.build_dataloader`` from its config, does not.
+
+    Args:
+        sampler_cfg (dict): The ``sampler`` of a dataloader config.
+        cache_dir (str): The cache folder, e.g. :func:`centroid_cache_dir` of the work dir.
+    """
+    def filled(cfg: Optional[dict]) -> Optional[dict]:
+        if isinstance(cfg, dict) and _is_class_uniform(cfg):
+            cfg.setdefault('cache_dir', cache_dir)
+        return cfg
+
+    sampler_cfg = filled(copy.deepcopy(dict(sampler_cfg)))
+    per_source: Union[dict, Sequence[Optional[dict]], None] = sampler_cfg.get('source_samplers')
+    if isinstance(per_source, dict):
+        sampler_cfg['source_samplers'] = filled(per_source)
+    elif isinstance(per_source, (list, tuple)):
+        sampler_cfg['source_samplers'] = [filled(cfg) for cfg in per_source]
+    return sampler_cfg

@@ -6,6 +6,7 @@ from mmcv.transforms.utils import cache_randomness
 from mmseg.datasets.transforms import RandomCrop
 
 from mmnoisy.registry import TRANSFORMS
+from mmnoisy.utils.constants import IGNORE_INDEX
 
 
 def sample_centroid(results: dict) -> Optional[Tuple[int, int]]:
@@ -39,7 +40,7 @@ class CentroidCrop(RandomCrop):
     def __init__(self,
                  crop_size: Union[int, Tuple[int, int]],
                  cat_max_ratio: float = 1.,
-                 ignore_index: int = 255):
+                 ignore_index: int = IGNORE_INDEX):
         super().__init__(crop_size, cat_max_ratio, ignore_index)
 
     @property

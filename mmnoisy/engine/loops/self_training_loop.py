@@ -17,6 +17,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import IterBasedTrainLoop
 from torch.utils.data import DataLoader
 
+from mmnoisy.datasets.samplers import centroid_cache_dir, with_cache_dir
 from mmnoisy.datasets.semi_spec import LABELED, PSEUDO, SemiDataSpec, semi_data_spec
 from mmnoisy.registry import LOOPS, MODELS, TASK_UTILS
 from mmnoisy.utils.config_keys import checks_config_keys
@@ -330,7 +331,10 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         self.runner.param_schedulers = self.runner.build_param_scheduler(schedulers)
 
     def _round_dataloader(self, stage: int, pseudo_dir: str) -> DataLoader:
+        """The round's loader; class-uniform samplers cache their centroid indexes in this
+        run's work dir, where ``tools/build_centroids.py`` may have built them ahead."""
         cfg = self.spec.round_dataloader(pseudo_dir, seed=(self.runner.seed or 0) + stage)
+        cfg['sampler'] = with_cache_dir(cfg['sampler'], centroid_cache_dir(self.runner.work_dir))
         return self.runner.build_dataloader(cfg, seed=self.runner.seed)
 
     def _log_pseudo_labels(self, stage: int, summary: Dict) -> None:

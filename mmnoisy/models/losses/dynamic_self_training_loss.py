@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .utils import REDUCTIONS, reduce_pixel_loss
 
 
@@ -41,7 +42,7 @@ class DynamicSelfTrainingLoss(nn.Module):
                  gamma: float = 9.0,
                  reduction: str = 'mean',
                  avg_non_ignore: bool = True,
-                 ignore_index: int = 255,
+                 ignore_index: int = IGNORE_INDEX,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_dst'):
         super().__init__()

@@ -6,9 +6,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmnoisy.registry import MODELS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .utils import REDUCTIONS, reduce_pixel_loss
 
-IGNORE_INDEX = 255
 MODES = ('paper', 'reference')
 # The released code clamps the mixture distribution before its log.
 REFERENCE_CLAMP = 1e-3

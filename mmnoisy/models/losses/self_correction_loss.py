@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .utils import REDUCTIONS, reduce_pixel_loss
 
 
@@ -47,7 +48,7 @@ class SelfCorrectionLoss(nn.Module):
                  clamp_min: float = 1e-4,
                  reduction: str = 'mean',
                  avg_non_ignore: bool = False,
-                 ignore_index: int = 255,
+                 ignore_index: int = IGNORE_INDEX,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_scl'):
         super().__init__()

@@ -16,7 +16,9 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from scipy import ndimage
 
-IGNORE_INDEX = 255
+from mmnoisy.evaluation.class_areas import ClassAreas
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 KINDS = ('dilate', 'erode', 'boundary', 'drop', 'wrong_class', 'under_segment')
 
 
@@ -167,45 +169,49 @@ def corrupt_label(label: np.ndarray, spec: NoiseSpec, rng: np.random.Generator,
 
 
 class NoiseReport:
-    """Streams the confusion between clean and noisy labels and the noise counts."""
+    """Streams the per-class areas of noisy against clean labels and the noise counts.
+
+    Args:
+        num_classes (int): Number of classes including the background.
+        ignore_index (int): Label of ignored pixels (in either map). Default: 255.
+    """
 
     def __init__(self, num_classes: int, ignore_index: int = IGNORE_INDEX):
         self.num_classes = num_classes
         self.ignore_index = ignore_index
-        self.confusion = np.zeros((num_classes, num_classes), np.int64)
+        self.areas = ClassAreas(num_classes, ignore_index)
         self.counts: Dict[str, int] = {}
         self.images = 0
 
     def update(self, clean: np.ndarray, noisy: np.ndarray, counts: Dict[str, int]):
+        # Pixels ignored in either map are left out (mmseg leaves out ignored labels only).
         valid = (clean != self.ignore_index) & (noisy != self.ignore_index)
-        idx = clean[valid].astype(np.int64) * self.num_classes + noisy[valid]
-        self.confusion += np.bincount(idx, minlength=self.num_classes**2).reshape(
-            self.num_classes, self.num_classes)
+        self.areas.update(noisy[valid], clean[valid])
         for key, value in counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
         self.images += 1
 
     def merge(self, other: 'NoiseReport') -> None:
-        self.confusion += other.confusion
+        self.areas.merge(other.areas)
         for key, value in other.counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
         self.images += other.images
 
     def per_class_iou(self) -> np.ndarray:
-        tp = np.diag(self.confusion).astype(np.float64)
-        union = self.confusion.sum(0) + self.confusion.sum(1) - tp
-        return np.where(union > 0, tp / np.maximum(union, 1), np.nan)
+        """IoU of the noisy labels per class, NaN for a class in neither map."""
+        return self.areas.metrics()['IoU']
 
     def to_dict(self, class_names: Optional[Tuple[str, ...]] = None,
                 spec: Optional[NoiseSpec] = None, seed: Optional[int] = None) -> dict:
-        iou = self.per_class_iou()
+        scores = self.areas.metrics()
+        iou = scores['IoU']
         names = class_names or tuple(str(c) for c in range(self.num_classes))
-        total = self.confusion.sum()
+        total = int(self.areas.area('label').sum())
         return dict(
             images=self.images,
             seed=seed,
             spec=asdict(spec) if spec is not None else None,
-            pixel_accuracy=float(np.trace(self.confusion) / max(total, 1)),
+            pixel_accuracy=float(scores['aAcc']) if total else 0.0,
             miou=float(np.nanmean(iou)),
             per_class_iou={n: (None if np.isnan(v) else round(float(v), 4))
                            for n, v in zip(names, iou)},

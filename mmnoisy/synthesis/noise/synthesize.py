@@ -4,11 +4,10 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
+from mmnoisy.datasets.label_io import read_label, write_label
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.output_dir import publish_output_dir, stage_output_dir
-
-from ..label_io import read_label, write_label
-from .label_noise import (IGNORE_INDEX, NoiseReport, NoiseSpec, corrupt_label,
-                          image_rng)
+from .label_noise import NoiseReport, NoiseSpec, corrupt_label, image_rng
 
 REPORT_NAME = 'noise_report.json'
 TOOL = 'synth_noise'  # the name in the output folder's marker file

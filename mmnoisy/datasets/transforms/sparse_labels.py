@@ -1,8 +1,10 @@
 """Sparse labels (scribbles, points) derived from dense masks, deterministic by seed.
 
-Used by ``tools/synth_sparse_labels.py`` (offline, writes label PNGs) and by the
-:class:`SynthSparseLabels` transform (on the fly, for the demo). Unlabelled pixels are 255, the
-value mmseg's losses ignore.
+Used by the :class:`SynthSparseLabels` transform (on the fly, for the demo) and by
+``tools/synth_sparse_labels.py`` (offline, writes label PNGs with the coverage report of
+:mod:`mmnoisy.synthesis.sparse_labels`). It lives with the runtime transforms because the
+transform needs it; the offline package builds on it, never the reverse. Unlabelled pixels
+are 255, the value mmseg's losses ignore.
 
 - **Scribbles**: every connected region of a class (the background included) of at least
   ``min_area`` pixels is thinned to its skeleton (Zhang-Suen); the skeleton is cut at branch
@@ -13,15 +15,14 @@ value mmseg's losses ignore.
   region is thick enough), each a disc of ``radius`` px (0: one pixel).
 """
 import zlib
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import List
 
 import numpy as np
 from scipy import ndimage
 
 from mmnoisy.registry import TRANSFORMS
+from mmnoisy.utils.constants import IGNORE_INDEX
 
-IGNORE_INDEX = 255
 _EIGHT_CONNECTED = np.ones((3, 3), bool)
 
 
@@ -149,48 +150,6 @@ def sparsify(label: np.ndarray, mode: str, seed: int, name: str, **kwargs) -> np
     if mode not in makers:
         raise ValueError(f'sparse label mode {mode!r} is unknown; use one of {sorted(makers)}')
     return makers[mode](label, sample_rng(seed, name), **kwargs)
-
-
-@dataclass
-class CoverageReport:
-    """How much of the dense labels the sparse labels keep, accumulated over images.
-
-    ``dense[c]`` / ``sparse[c]``: labelled pixels of class c; ``images[c]`` / ``hit[c]``:
-    images containing class c densely / with at least one sparse pixel of it.
-    """
-    num_classes: int
-    num_images: int = 0
-    dense: np.ndarray = field(init=False)
-    sparse: np.ndarray = field(init=False)
-    images: np.ndarray = field(init=False)
-    hit: np.ndarray = field(init=False)
-
-    def __post_init__(self):
-        for name in ('dense', 'sparse', 'images', 'hit'):
-            setattr(self, name, np.zeros(self.num_classes, np.int64))
-
-    def update(self, dense: np.ndarray, sparse: np.ndarray):
-        valid = dense != IGNORE_INDEX
-        d = np.bincount(dense[valid].ravel(), minlength=self.num_classes)[:self.num_classes]
-        kept = sparse != IGNORE_INDEX
-        s = np.bincount(sparse[kept].ravel(), minlength=self.num_classes)[:self.num_classes]
-        self.dense += d
-        self.sparse += s
-        self.images += d > 0
-        self.hit += s > 0
-        self.num_images += 1
-
-    def summary(self, class_names: Optional[List[str]] = None) -> Dict:
-        names = class_names or [str(c) for c in range(self.num_classes)]
-        per_class = {
-            names[c]: dict(coverage=float(self.sparse[c] / max(self.dense[c], 1)),
-                           images=int(self.images[c]), labelled_images=int(self.hit[c]))
-            for c in range(self.num_classes) if self.images[c]
-        }
-        return dict(images=self.num_images,
-                    labelled_fraction=float(self.sparse.sum() / max(self.dense.sum(), 1)),
-                    missed_image_classes=int((self.images - self.hit).sum()),
-                    per_class=per_class)
 
 
 @TRANSFORMS.register_module()

@@ -17,18 +17,15 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 from PIL import Image
 
+from mmnoisy.datasets.label_io import write_label
+from mmnoisy.datasets.shapes import CLASSES, PALETTE
+from mmnoisy.datasets.splits import make_dst_cbc_splits, write_splits
 from mmnoisy.utils.errors import OutputDirError
 from mmnoisy.utils.output_dir import (check_output_dir, publish_output_dir,
                                       stage_output_dir)
 from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
-from .splits import make_dst_cbc_splits, write_splits
 
-IGNORE_INDEX = 255
-CLASSES = ('background', 'disc', 'square', 'triangle', 'ring', 'cross', 'ellipse', 'star',
-           'bar')
-PALETTE = ((0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128),
-           (0, 128, 128), (128, 128, 128), (64, 0, 0))
 # Probability that an object slot draws each foreground class (long tail), and the size
 # range of each class as a fraction of the shorter image side (rare classes are small too).
 CLASS_WEIGHTS = (0.24, 0.20, 0.16, 0.13, 0.10, 0.08, 0.05, 0.04)
@@ -233,9 +230,7 @@ def _write_sample(args):
     name = f'{split}_{index:05d}'
     image, label = render_sample(spec.seed, split, index, spec)
     Image.fromarray(image).save(osp.join(root, 'JPEGImages', name + '.jpg'), quality=95)
-    png = Image.fromarray(label, mode='P')
-    png.putpalette(_palette_bytes())
-    png.save(osp.join(root, 'SegmentationClass', name + '.png'))
+    write_label(osp.join(root, 'SegmentationClass', name + '.png'), label, _palette_bytes())
     return name, np.bincount(label.ravel(), minlength=len(CLASSES))[:len(CLASSES)]
 
 
@@ -309,7 +304,7 @@ def generate_shapes_dataset(root: str,
     lists.update(make_dst_cbc_splits(names['train'], SPLIT_DIVISORS))
     write_splits(lists, osp.join(staging, 'ImageSets/Segmentation'))
     meta = dict(
-        generator='mmnoisy.datasets.shapes_generator', mmnoisy_version=__version__,
+        generator='mmnoisy.synthesis.shapes_generator', mmnoisy_version=__version__,
         spec=asdict(spec), classes=list(CLASSES),
         pixel_counts={k: v.tolist() for k, v in pixel_counts.items()})
     with open(osp.join(staging, 'meta.json'), 'w') as f:
