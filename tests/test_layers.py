@@ -18,9 +18,10 @@ LAYERS = {
     'utils': 0, 'version': 0,             # leaf helpers and constants
     'registry': 1,                        # child registries of mmseg's
     'datasets': 2, 'evaluation': 2,       # runtime data; metrics
-    'models': 3, 'pseudo': 3, 'synthesis': 3,  # networks; offline labelling; offline data
-    'engine': 4,                          # runner, loops, hooks
-    'apis': 5,                            # the tools' command line
+    'models': 3, 'synthesis': 3,          # networks; offline data making
+    'pseudo': 4,                          # labels from a model's predictions
+    'engine': 5,                          # runner, loops, hooks
+    'apis': 6,                            # the tools' command line
 }
 
 Edge = Tuple[str, str, bool]  # importer, imported module, executed at import time
@@ -29,7 +30,9 @@ Edge = Tuple[str, str, bool]  # importer, imported module, executed at import ti
 def module_files(root_dir: str, package: str = ROOT) -> Dict[str, str]:
     """Every module under ``root_dir/package``: dotted name -> file."""
     modules = {}
-    for folder, _, files in os.walk(osp.join(root_dir, package)):
+    for folder, dirs, files in os.walk(osp.join(root_dir, package)):
+        # `pip install .` leaves mmnoisy/.mim (copies of tools and configs for mim): not code.
+        dirs[:] = [d for d in dirs if not d.startswith('.') and d != '__pycache__']
         for name in files:
             if name.endswith('.py'):
                 path = osp.join(folder, name)

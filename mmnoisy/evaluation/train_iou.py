@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from mmengine import dist
 
-IGNORE_INDEX = 255
+from mmnoisy.utils.constants import IGNORE_INDEX
+
 EPS = 1e-10
 
 

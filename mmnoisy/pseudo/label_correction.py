@@ -14,9 +14,8 @@ import torch
 from torch import nn
 
 from mmnoisy.models.segmentors.multi_scale_inference import multi_scale_forward
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .dense_crf import DenseCRFParams, dense_crf
-
-IGNORE_INDEX = 255
 
 
 @torch.no_grad()

@@ -14,9 +14,8 @@ from mmnoisy.evaluation import TrainIoUAccumulator
 from mmnoisy.models.losses import MultiScaleConsistencyLoss
 from mmnoisy.models.losses.multiscale_consistency import mixture_weights
 from mmnoisy.registry import MODELS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from .multi_scale_inference import multi_scale_forward
-
-IGNORE_INDEX = 255
 
 
 def stack_label(data_samples: SampleList, field: str, size) -> Optional[Tensor]:
