@@ -4,7 +4,6 @@
 # Expected time (estimated from the iteration count, not measured here): ~2.5 GPU hours.
 _base_ = './deeplabv2_r101-d8_1xb8-5rounds_cityscapes-257x513_dst-cbc-1-8.py'
 labeled_fraction = 1 / 4
-semi_data = dict(
-    labeled_split='data_lists/4_labeled_0.txt',
-    unlabeled_split='data_lists/4_unlabeled_0.txt')
-train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)
+semi_data = dict(labeled_split='data_lists/4_labeled_0.txt',
+                 unlabeled_split='data_lists/4_unlabeled_0.txt')
+train_cfg = dict(sup_epochs=_base_.sup_epochs_scale * (1 / labeled_fraction)**0.5)

@@ -7,18 +7,13 @@
 # iterations at 257x513, plus 5 pseudo-labelling passes): ~2.5 GPU hours. Not measured here.
 _base_ = [
     '../_base_/models/deeplabv2_r101-d8_coco-frozen-bn.py',
-    '../_base_/datasets/cityscapes_half_semi.py', '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
+    '../_base_/datasets/cityscapes_half_semi.py', '../_base_/default_runtime.py',
+    '../_base_/schedules/dst_cbc.py'
 ]
-crop_size = (257, 513)
 labeled_fraction = 1 / 8
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SemiSupervisedSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head, num_classes=19)),
-    sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),
-    unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=9),
-    normalization='whole_batch')
+model = dict(_base_.semi_segmentor,
+             segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head,
+                                                            num_classes=_base_.num_classes)),
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size))
 optim_wrapper = dict(optimizer=dict(lr=4e-3))  # doubled on Cityscapes (paper 4.2)
-train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)
+train_cfg = dict(sup_epochs=_base_.sup_epochs_scale * (1 / labeled_fraction)**0.5)

@@ -17,16 +17,7 @@ _base_ = [
     '../_base_/datasets/voc12_aug_semi.py', '../_base_/default_runtime.py',
     '../_base_/schedules/dst_cbc.py'
 ]
-crop_size = (321, 321)
 labeled_fraction = 1 / 20
-gamma = 9  # 4 above 1000 labels (paper section 4.2)
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SemiSupervisedSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=_base_.model,
-    sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),
-    unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=gamma),
-    normalization='whole_batch')
-train_cfg = dict(sup_epochs=30 * (1 / labeled_fraction)**0.5)
+model = dict(_base_.semi_segmentor, segmentor=_base_.model,
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size))
+train_cfg = dict(sup_epochs=_base_.sup_epochs_scale * (1 / labeled_fraction)**0.5)

@@ -9,16 +9,8 @@ _base_ = [
     '../_base_/models/deeplabv2_r18-d8.py', '../_base_/datasets/shapes_semi.py',
     '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
 ]
-crop_size = (112, 112)
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SemiSupervisedSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=_base_.model,
-    sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),  # plain CE on labelled images
-    unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=9),
-    normalization='whole_batch')  # one denominator: the batch's non-ignored pixels
+model = dict(_base_.semi_segmentor, segmentor=_base_.model,
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size))
 # CPU scale: a higher LR for the random-init model, short stages, every pixel in statistics.
 # Each round restarts the LR schedule at the full LR, as the paper does, for 480 iterations
 # (~2 passes over the unlabelled images; paper: 6 epochs). Measured on the colour-cue data

@@ -15,23 +15,17 @@ _base_ = [
     '../_base_/models/deeplabv2_r18-d8.py', '../_base_/datasets/shapes_semi.py',
     '../_base_/default_runtime.py', '../_base_/schedules/dst_cbc.py'
 ]
-crop_size = (112, 112)
 ohem = dict(type='OHEMPixelSampler', thresh=0.7, min_kept=2000)  # as the teacher's
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SemiSupervisedSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head, sampler=ohem)),
-    sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
-    normalization='whole_batch')  # one OHEM cross entropy over real + pseudo pixels
+# One OHEM cross entropy over real + pseudo pixels (no separate loss of pseudo labels).
+model = dict(_base_.semi_segmentor,
+             segmentor=dict(_base_.model,
+                            decode_head=dict(_base_.model.decode_head, sampler=ohem)),
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size),
+             sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True), unsup_loss=None)
+# The shapes pipeline, cropped around the sampled centroid (at random for random draws).
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(128, 128), ratio_range=(0.75, 1.5), keep_ratio=True),
-    dict(type='CentroidCrop', crop_size=crop_size),  # random crop for random draws
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs'),
+    dict(type='CentroidCrop', crop_size=_base_.crop_size) if t['type'] == 'RandomCrop' else t
+    for t in _base_.train_pipeline
 ]
 semi_data = dict(
     labeled_split='ImageSets/Segmentation/8_labeled_0.txt',

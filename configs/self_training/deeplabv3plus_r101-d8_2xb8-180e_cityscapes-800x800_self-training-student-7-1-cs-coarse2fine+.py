@@ -5,10 +5,6 @@
 # The loop's length counts the same 180 epochs of images in fewer, larger batches.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_self-training-student-7-1-cs.py'
 sizes = [400, 480, 560, 640, 720, 800]
-epoch_iters = 1488 * (1 + 7) // 16  # iterations of one epoch at batch 16
-# crop of each epoch after the warm-up, and the iterations it takes at its batch factor
-schedule = [sizes[e % 6] for e in range(160)]
-iters = 20 * epoch_iters + sum(epoch_iters // (800**2 // s**2) for s in schedule)
 custom_hooks = [
     dict(
         type='CropScheduleHook',
@@ -16,8 +12,12 @@ custom_hooks = [
         crop_sizes=sizes,
         warmup_epochs=20,
         epochs_per_size=30,
-        epoch_iters=epoch_iters,
+        epoch_iters=_base_.epoch_iters,
         scale_batch=True)
 ]
-train_cfg = dict(round_iters=iters, val_interval=iters // 10)
-default_hooks = dict(checkpoint=dict(interval=iters // 10))
+# The loop's length, from the hook's schedule: 20 warm-up epochs of 744 iterations, then 160
+# epochs cycling 400 ... 800 px, an epoch at crop s taking 744 // (800**2 // s**2) iterations
+# (the batch factor): 186 at 400 px, 372 at 480 and 560 px, 744 from 640 px.
+round_iters = 98766
+train_cfg = dict(round_iters=round_iters, val_interval=round_iters // _base_.validations)
+default_hooks = dict(checkpoint=dict(interval=round_iters // _base_.validations))

@@ -4,8 +4,9 @@
 # batches up to 4x larger at smaller crops (16 -> 64 images at 400 px, as in the paper).
 # The loop's length counts the same 180 epochs of images in fewer, larger batches.
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_self-training-student-7-1-cs-coarse2fine+.py'
-schedule = [_base_.sizes[::-1][e % 6] for e in range(160)]
-iters = 20 * _base_.epoch_iters + sum(_base_.epoch_iters // (800**2 // s**2) for s in schedule)
+# 20 warm-up epochs of 744 iterations, then 160 epochs cycling 800 ... 400 px
+# (see coarse2fine+)
+round_iters = 99696
 custom_hooks = [dict(_base_.custom_hooks[0], mode='fine2coarse+')]
-train_cfg = dict(round_iters=iters, val_interval=iters // 10)
-default_hooks = dict(checkpoint=dict(interval=iters // 10))
+train_cfg = dict(round_iters=round_iters, val_interval=round_iters // _base_.validations)
+default_hooks = dict(checkpoint=dict(interval=round_iters // _base_.validations))

@@ -17,21 +17,22 @@ model = dict(
     sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
     normalization='whole_batch')
 real_per_epoch = 1488  # the paper's "1.5K" real labels per epoch
-ratio = 7  # pseudo-labelled per real image
-gpus, batch_per_gpu = 2, 8
-epoch_iters = real_per_epoch * (1 + ratio) // (gpus * batch_per_gpu)
-param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]
+gpus = 2
+val_epochs = _base_.epochs // _base_.validations
 semi_data = dict(
-    source_ratio=(batch_per_gpu // (1 + ratio), batch_per_gpu * ratio // (1 + ratio)),
+    source_ratio=(1, 7),  # real : pseudo-labelled images per GPU batch of 8
     source_samplers=dict(type='ClassUniformSampler', class_uniform_pct=0.5, tile_size=1024))
+# An epoch is real_per_epoch real images, source_ratio[0] per GPU batch.
+epoch_iters = real_per_epoch // (semi_data['source_ratio'][0] * gpus)
+param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]
 train_dataloader = None  # the labelled images of semi_data (the supervised stage is skipped)
 train_cfg = dict(
     _delete_=True,
     type='SelfTrainingLoop',
     sup_iters=0,
     ratios=[1.0],  # one teacher -> student round, every pixel labelled (hard labels)
-    round_iters=180 * epoch_iters,
-    val_interval=18 * epoch_iters,
+    round_iters=_base_.epochs * epoch_iters,
+    val_interval=val_epochs * epoch_iters,
     pseudo_labeler=dict(type='PseudoLabeler', rule='argmax'),
     teacher=dict(model=_base_.model, checkpoint=None))  # set: the teacher's best checkpoint
-default_hooks = dict(checkpoint=dict(interval=18 * epoch_iters))
+default_hooks = dict(checkpoint=dict(interval=val_epochs * epoch_iters))

@@ -19,15 +19,18 @@ model = dict(
     pretrained='open-mmlab://resnet101_v1c',
     backbone=dict(depth=101),
     decode_head=dict(sampler=ohem))
-real_per_epoch = 2975
-batch = 16
-iters = 180 * real_per_epoch // batch
+real_per_epoch = 2975  # the fine train images
+epochs = 180
+validations = 10  # per run, each keeping the best checkpoint
+gpus, batch_per_gpu = 4, 4
+iters = epochs * real_per_epoch // (gpus * batch_per_gpu)
 optim_wrapper = dict(optimizer=dict(lr=0.02, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, begin=0, end=iters,
                         by_epoch=False)]
-train_cfg = dict(max_iters=iters, val_interval=iters // 10)
+train_cfg = dict(max_iters=iters, val_interval=iters // validations)
 default_hooks = dict(
-    checkpoint=dict(interval=iters // 10, max_keep_ckpts=2, save_best='mIoU', rule='greater'))
+    checkpoint=dict(interval=iters // validations, max_keep_ckpts=2, save_best='mIoU',
+                    rule='greater'))
 # Loops from an `mmseg::` base carry _scope_='mmseg' and would build mmnoisy datasets there.
 val_cfg = dict(_scope_='mmnoisy')
 test_cfg = dict(_scope_='mmnoisy')

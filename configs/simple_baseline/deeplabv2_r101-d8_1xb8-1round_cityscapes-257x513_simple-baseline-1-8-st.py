@@ -11,12 +11,7 @@ _base_ = [
     '../_base_/models/deeplabv2_r101-d8.py', '../_base_/datasets/cityscapes_half_semi.py',
     '../_base_/default_runtime.py', '../_base_/schedules/simple_baseline.py'
 ]
-crop_size = (257, 513)
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SimpleBaselineSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head, num_classes=19)),
-    sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
-    unsup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True))
+model = dict(_base_.semi_segmentor,
+             segmentor=dict(_base_.model, decode_head=dict(_base_.model.decode_head,
+                                                            num_classes=_base_.num_classes)),
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size))

@@ -12,15 +12,8 @@ _base_ = [
 semi_data = dict(
     labeled_split='ImageSets/Segmentation/8_labeled_0.txt',
     unlabeled_split='ImageSets/Segmentation/8_unlabeled_0.txt')
-crop_size = (112, 112)
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
-model = dict(
-    _delete_=True,
-    type='SimpleBaselineSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=_base_.model,
-    sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
-    unsup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True))
+model = dict(_base_.semi_segmentor, segmentor=_base_.model,
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size))
 # CPU scale: a higher LR for the random-init model, short stages.
 optim_wrapper = dict(optimizer=dict(lr=0.05))
 train_cfg = dict(sup_iters=400, round_iters=150, val_interval=50)

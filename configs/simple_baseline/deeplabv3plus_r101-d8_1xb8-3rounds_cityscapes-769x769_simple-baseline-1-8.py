@@ -9,23 +9,16 @@ _base_ = [
     'mmseg::_base_/models/deeplabv3plus_r50-d8.py', '../_base_/datasets/cityscapes_semi_769.py',
     '../_base_/default_runtime.py', '../_base_/schedules/simple_baseline.py'
 ]
-crop_size = (769, 769)
-data_preprocessor = dict(_base_.data_preprocessor, size=crop_size)
 segmentor = dict(
     _base_.model,
     pretrained='open-mmlab://resnet101_v1c',
     backbone=dict(_base_.model.backbone, depth=101),
     decode_head=dict(_base_.model.decode_head, align_corners=True),
     auxiliary_head=dict(_base_.model.auxiliary_head, align_corners=True),
-    test_cfg=dict(mode='slide', crop_size=crop_size, stride=(513, 513)))
-model = dict(
-    _delete_=True,
-    _scope_='mmnoisy',
-    type='SimpleBaselineSegmentor',
-    data_preprocessor=data_preprocessor,
-    segmentor=segmentor,
-    dsbn=True,
-    sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
-    unsup_loss=dict(type='SelfCorrectionLoss', alpha=1.0, beta=1.0))
+    test_cfg=dict(mode='slide', crop_size=_base_.crop_size, stride=(513, 513)))
+# The whole method: SDA + DSBN + SCL, iterated for 3 rounds.
+model = dict(_base_.semi_segmentor, _scope_='mmnoisy', segmentor=segmentor, dsbn=True,
+             data_preprocessor=dict(_base_.data_preprocessor, size=_base_.crop_size),
+             unsup_loss=dict(type='SelfCorrectionLoss', alpha=1.0, beta=1.0))
 semi_data = dict(strong_transforms=[dict(type='StrongAugment', num_ops=3)])
 train_cfg = dict(ratios=[1.0, 1.0, 1.0])

@@ -7,6 +7,7 @@ _base_ = 'mmseg::_base_/datasets/cityscapes.py'
 dataset_type = 'CityscapesSplitDataset'
 data_root = 'data/cityscapes/'
 crop_size = (257, 513)
+num_classes = 19
 labeled_split = 'data_lists/8_labeled_0.txt'
 unlabeled_split = 'data_lists/8_unlabeled_0.txt'
 valtiny_split = '{{fileDirname}}/splits/cityscapes/valtiny.txt'
