@@ -16,33 +16,24 @@
 # Corrected labels go to work_dirs/<config>/adele_labels/epoch_<k>/, never over your files.
 _base_ = [
     '../_base_/models/deeplabv2_r101-d8.py', '../_base_/datasets/voc12_aug.py',
-    '../_base_/default_runtime.py'
+    '../_base_/default_runtime.py', '../_base_/schedules/adele.py'
 ]
 crop_size = (448, 448)
 pseudo_label_dir = 'pseudo_labels_seam'
 # Ground truth of the train images, for the IoU_el / IoU_m diagnostics only (never trained
 # on). None turns the diagnostics off.
 clean_label_dir = None  # e.g. 'SegmentationClassAug'
-model = dict(
-    type='ADELESegmentor',
-    data_preprocessor=dict(size=crop_size),
-    scales=(0.7, 1.0, 1.5),
-    # CE on the noisy labels of each scale (mean over labelled pixels, then over scales)
-    # plus the multi-scale consistency term (ADELESegmentor feeds it the three maps).
-    decode_head=dict(loss_decode=[
-        dict(type='CrossEntropyLoss', avg_non_ignore=True, loss_weight=1.0),
-        dict(type='MultiScaleConsistencyLoss', rho=0.8, mode='paper', loss_weight=1.0)
-    ]))
+model = dict(_base_.adele_segmentor, data_preprocessor=dict(size=crop_size))
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
-    dict(type='LoadExtraLabels', names=('noisy', 'clean')),
+    dict(type='LoadExtraLabels', names=_base_.extra_labels),
     # Rescale by a random factor in [0.5, 1.5] of a VOC-sized (~500 px) image.
     dict(type='RandomResize', scale=(500, 500), ratio_range=(0.5, 1.5), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),  # the released code's HSV jitter
-    dict(type='PackSegInputsWithExtraLabels', names=('noisy', 'clean')),
+    dict(type='PackSegInputsWithExtraLabels', names=_base_.extra_labels),
 ]
 train_dataloader = dict(
     batch_size=10,
@@ -55,32 +46,20 @@ train_dataloader = dict(
         type='CorrectableLabelDataset',
         clean_label_dir=clean_label_dir,
         dataset=dict(
-            type='PascalVOCSplitDataset',
-            data_root='data/VOCdevkit/VOC2012',
+            _base_.train_dataloader.dataset,
             data_prefix=dict(img_path='JPEGImages', seg_map_path=pseudo_label_dir),
             ann_file='ImageSets/Segmentation/trainaug.txt',
             pipeline=train_pipeline)))
 # 20k iterations at batch 10 on 10582 images = 19 epochs (ADELE decides per epoch).
 max_epochs = 19
+decoder_lr_mult = 10.0  # the released code's classifier LR
 optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=1e-3, momentum=0.9, weight_decay=5e-4),
-    paramwise_cfg=dict(custom_keys={'decode_head': dict(lr_mult=10.0)}))
+    paramwise_cfg=dict(custom_keys={'decode_head': dict(lr_mult=decoder_lr_mult)}))
 param_scheduler = [
     dict(type='PolyLR', power=0.9, eta_min=0, begin=0, end=max_epochs, by_epoch=True,
          convert_to_iter_based=True)
 ]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-# The authors' example command: scales 0.75/1/1.5, flip and a one-iteration dense CRF from
-# epoch 9 (`--scale_index 0 --flip yes --CRF yes`), temperature 3, labels reset each epoch.
-custom_hooks = [
-    dict(type='AdaptiveLabelCorrectionHook', interval=100, r=0.9, tau=0.8,
-         scales=(0.75, 1.0, 1.5), flip_from_epoch=9, temperature=3.0, crf=True,
-         reset_to_initial=True)
-]
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=3,
-                    save_best='mIoU'))
+train_cfg = dict(max_epochs=max_epochs)
+# One IoU record every 100 iterations, and a one-iteration dense CRF on the corrections (the
+# authors' example command, `--CRF yes`).
+custom_hooks = [dict(_base_.adele_hook, interval=100, crf=True)]
