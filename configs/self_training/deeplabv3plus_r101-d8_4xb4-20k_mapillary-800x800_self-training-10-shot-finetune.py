@@ -26,14 +26,10 @@ model = dict(
         backbone=dict(_base_.model.backbone, depth=101),
         decode_head=dict(_base_.model.decode_head, num_classes=66),
         auxiliary_head=dict(_base_.model.auxiliary_head, num_classes=66)))
+# mmseg's Mapillary pipeline with an 800x800 crop and no cap on a class's share of the crop.
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    dict(type='RandomCrop', crop_size=crop_size) if t['type'] == 'RandomCrop' else t
+    for t in _base_.train_pipeline
 ]
 train_dataloader = dict(
     batch_size=4,
