@@ -48,7 +48,7 @@ def test_prefixed_type_from_mmseg_scope():
 
 
 def test_config_inherits_mmseg_bases():
-    cfg = Config.fromfile(f'{REPO}/configs/demo/deeplabv2_r18-d8_shapes.py')
+    cfg = Config.fromfile(f'{REPO}/configs/demo/deeplabv2_r18-d8_1xb8-1.2k_shapes-112x112.py')
     # From mmseg::_base_/default_runtime.py, scope and runner overridden by ours.
     assert cfg.visualizer.type == 'SegLocalVisualizer'
     assert cfg.default_scope == 'mmnoisy'

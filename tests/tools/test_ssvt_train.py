@@ -6,7 +6,7 @@ from mmengine.hooks import Hook
 from conftest import REPO
 from mmnoisy.engine import MMNoisyRunner
 
-DEMO = f'{REPO}/configs/ssvt/ssvt_vits14-random-linear_shapes-scribble_demo.py'
+DEMO = f'{REPO}/configs/ssvt/linear_dinov2-vits14-random_1xb8-0.6k_shapes-112x112_ssvt-scribble.py'
 
 
 class _ModeProbe(Hook):

@@ -2,7 +2,7 @@
 
     python tools/benchmark/adele_correction_cost.py [--images 128] [--repeats 2] [--flip] [--crf]
 
-Builds the ADELE demo (``configs/adele/deeplabv2_r18-d8_adele_shapes-moderate.py``, random
+Builds the ADELE demo (``configs/adele/deeplabv2_r18-d8_1xb8-12e_shapes-112x112_adele-noisy-moderate.py``, random
 init, the first ``--images`` noisy training labels) and times, alternating, ``--repeats``
 times each:
 
@@ -37,7 +37,7 @@ from mmnoisy.pseudo.label_correction import predict_multiscale
 from mmnoisy.pseudo import DenseCRFParams
 from mmnoisy.apis.cli import build_runner
 
-CONFIG = 'configs/adele/deeplabv2_r18-d8_adele_shapes-moderate.py'
+CONFIG = 'configs/adele/deeplabv2_r18-d8_1xb8-12e_shapes-112x112_adele-noisy-moderate.py'
 
 
 def build(images: int, work_dir: str):

@@ -44,7 +44,7 @@ if [ -n "${PRETRAIN:-}" ]; then
     echo "the pretraining images overlap the $NTRAIN noisy ones" >&2; exit 2
   fi
   [ -f $OUT/pretrain/epoch_$PEP.pth ] || nice -n 15 $PY tools/train.py \
-    configs/adele/deeplabv2_r18-d8_baseline_shapes-moderate.py --work-dir $OUT/pretrain \
+    configs/adele/deeplabv2_r18-d8_1xb8-12e_shapes-112x112_noisy-moderate.py --work-dir $OUT/pretrain \
     --cfg-options $OPTS train_cfg.max_epochs=$PEP train_cfg.val_interval=$PEP \
     param_scheduler.1.end=$PEP train_dataloader.dataset.dataset.data_prefix.seg_map_path=SegmentationClass \
     train_dataloader.dataset.dataset.ann_file=$(pwd)/$OUT/pretrain$PIMG.txt custom_hooks.0.plot=False \
@@ -66,7 +66,8 @@ for seed in $SEEDS; do
          adele-crf, adele-crf-t<T>)" >&2
          exit 2 ;;
     esac
-    cfg=configs/adele/deeplabv2_r18-d8_${cfg}_shapes-moderate.py
+    [ $cfg = adele ] && cfg=adele-noisy || cfg=noisy  # the file names' label suffix
+    cfg=configs/adele/deeplabv2_r18-d8_1xb8-12e_shapes-112x112_${cfg}-moderate.py
     wd=$OUT/${method}_seed$seed
     [ -f $wd/epoch_$EPOCHS.pth ] && continue
     nice -n 15 $PY tools/train.py $cfg --work-dir $wd --cfg-options $OPTS $variant randomness.seed=$seed \

@@ -24,7 +24,7 @@ from mmengine.optim import OptimWrapper
 from mmnoisy.models.layers import DSBN, dsbn_domain
 from semi_core import make_batch
 
-DEMO = 'configs/simple_baseline/deeplabv2_r18-d8_shapes_1-8_st-sda-dsbn-scl.py'
+DEMO = 'configs/simple_baseline/deeplabv2_r18-d8_1xb8-1round_shapes-112x112_simple-baseline-1-8-st-sda-dsbn-scl.py'
 
 
 def build(cfg, dsbn):

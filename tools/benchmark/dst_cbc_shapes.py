@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIG = 'configs/dst_cbc/deeplabv2_r18-d8_shapes_1-20.py'
+CONFIG = 'configs/dst_cbc/deeplabv2_r18-d8_1xb8-5rounds_shapes-112x112_dst-cbc-1-20.py'
 
 
 def stage_ends(options=()):

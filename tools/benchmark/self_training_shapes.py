@@ -31,11 +31,11 @@ import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {
-    'teacher': 'configs/self_training/deeplabv2_r18-d8_shapes-1-8_teacher.py',
-    'random': 'configs/self_training/deeplabv2_r18-d8_shapes-1-8_student-7-1_random.py',
-    'centroid': 'configs/self_training/deeplabv2_r18-d8_shapes-1-8_student-7-1_cs.py',
+    'teacher': 'configs/self_training/deeplabv2_r18-d8_1xb8-0.4k_shapes-112x112_self-training-1-8-teacher.py',
+    'random': 'configs/self_training/deeplabv2_r18-d8_1xb8-0.3k_shapes-112x112_self-training-1-8-student-7-1-random.py',
+    'centroid': 'configs/self_training/deeplabv2_r18-d8_1xb8-0.3k_shapes-112x112_self-training-1-8-student-7-1-cs.py',
     'centroid_fast':
-    'configs/self_training/deeplabv2_r18-d8_shapes-1-8_student-7-1_cs_coarse2fine+.py',
+    'configs/self_training/deeplabv2_r18-d8_1xb8-0.3k_shapes-112x112_self-training-1-8-student-7-1-cs-coarse2fine+.py',
 }
 # foreground classes, most to least frequent in the training pixels (data/shapes/meta.json)
 CLASSES = ['disc', 'square', 'ring', 'triangle', 'cross', 'ellipse', 'star', 'bar']

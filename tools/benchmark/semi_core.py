@@ -24,7 +24,7 @@ import mmnoisy  # noqa: F401
 from mmnoisy.pseudo import ClassConfidenceStats
 from mmnoisy.registry import MODELS
 
-DEMO = 'configs/dst_cbc/deeplabv2_r18-d8_shapes_1-20.py'
+DEMO = 'configs/dst_cbc/deeplabv2_r18-d8_1xb8-5rounds_shapes-112x112_dst-cbc-1-20.py'
 
 
 def make_batch(sources, size=112, classes=9):

@@ -27,13 +27,13 @@ import time
 import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-PREFIX = 'configs/simple_baseline/deeplabv2_r18-d8_shapes_1-8'
+PREFIX = 'configs/simple_baseline/deeplabv2_r18-d8_1xb8-1round_shapes-112x112_simple-baseline-1-8'
 RUNGS = {  # name: (config, label in the table)
-    'supervised': (f'{PREFIX}_st.py', 'supervised'),
-    'st': (f'{PREFIX}_st.py', 's.t.'),
-    'sda': (f'{PREFIX}_st-sda.py', '+SDA'),
-    'dsbn': (f'{PREFIX}_st-sda-dsbn.py', '+DSBN'),
-    'scl': (f'{PREFIX}_st-sda-dsbn-scl.py', '+SCL'),
+    'supervised': (f'{PREFIX}-st.py', 'supervised'),
+    'st': (f'{PREFIX}-st.py', 's.t.'),
+    'sda': (f'{PREFIX}-st-sda.py', '+SDA'),
+    'dsbn': (f'{PREFIX}-st-sda-dsbn.py', '+DSBN'),
+    'scl': (f'{PREFIX}-st-sda-dsbn-scl.py', '+SCL'),
 }
 
 

@@ -7,6 +7,7 @@ _base_ = 'mmseg::_base_/datasets/cityscapes.py'
 dataset_type = 'CityscapesSplitDataset'
 data_root = 'data/cityscapes/'
 crop_size = (257, 513)
+num_classes = 19
 labeled_split = 'data_lists/8_labeled_0.txt'
 unlabeled_split = 'data_lists/8_unlabeled_0.txt'
 valtiny_split = '{{fileDirname}}/splits/cityscapes/valtiny.txt'
@@ -33,19 +34,8 @@ train_dataloader = dict(
         data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
         ann_file=labeled_split,
         pipeline=train_pipeline))
+# Validation and test: the same dataset, val images (valtiny selects models; val scores).
 val_dataloader = dict(
-    dataset=dict(
-        _scope_='mmnoisy',
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
-        ann_file=valtiny_split,
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    dataset=dict(
-        _scope_='mmnoisy',
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
-        ann_file='data_lists/val.txt',
-        pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], ann_file=valtiny_split, pipeline=test_pipeline,
+                 data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val')))
+test_dataloader = dict(dataset=dict(val_dataloader['dataset'], ann_file='data_lists/val.txt'))

@@ -9,28 +9,18 @@
 #   mapillary/training/images/__CRGDl8A0BbFwL4ZkaNXTw.jpg   (a link to data/mapillary/...)
 # The teacher: fine labels only, 4 GPUs x 4 images.
 # The students: real + pseudo-labelled images, 2 GPUs x 8 per batch (MultiSourceSampler).
-_base_ = './cityscapes_half_semi.py'
+_base_ = './cityscapes_semi_769.py'
 crop_size = (800, 800)
+# The full-resolution pipeline, cropped by CentroidCrop (around a class centroid for
+# class-uniform draws, at random otherwise), with photometric jitter before packing.
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
-    dict(type='CentroidCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
-]
+    dict(type='CentroidCrop', crop_size=crop_size) if t['type'] == 'RandomCrop' else t
+    for t in _base_.train_pipeline[:-1]
+] + [dict(type='PhotoMetricDistortion'), _base_.train_pipeline[-1]]
 semi_data = dict(
     labeled_split='data_lists/train.txt',
     unlabeled_split='data_lists/coarse_mapillary.txt',
     train_pipeline=train_pipeline,
-    test_pipeline=test_pipeline,
     # The list carries paths with their extension under data/cityscapes/, and no labels.
     unlabeled=dict(data_prefix=dict(img_path='', seg_map_path=None), img_suffix=''),
     source_ratio=(1, 7))
@@ -42,5 +32,5 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(ann_file='data_lists/train.txt', pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(ann_file='data_lists/val.txt', pipeline=test_pipeline))
+val_dataloader = dict(dataset=dict(ann_file='data_lists/val.txt'))
 test_dataloader = val_dataloader

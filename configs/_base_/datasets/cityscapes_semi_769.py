@@ -4,19 +4,15 @@
 # images through mmseg's slide inference (769 windows). Pseudo-labelling runs at full size.
 _base_ = './cityscapes_half_semi.py'
 crop_size = (769, 769)
+full_scale = (2048, 1024)
+# The half-resolution pipelines at full resolution: random scale 0.5-2.0 of 2048x1024, crop 769.
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs'),
+    dict(t, scale=full_scale, ratio_range=(0.5, 2.0)) if t['type'] == 'RandomResize' else
+    dict(t, crop_size=crop_size) if t['type'] == 'RandomCrop' else t
+    for t in _base_.train_pipeline
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
+    dict(t, scale=full_scale) if t['type'] == 'Resize' else t for t in _base_.test_pipeline
 ]
 semi_data = dict(train_pipeline=train_pipeline, test_pipeline=test_pipeline)
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -28,17 +28,13 @@ train_dataloader = dict(
         data_prefix=data_prefix,
         ann_file='ImageSets/Segmentation/train.txt',
         pipeline=train_pipeline))
+# Validation: the same dataset, val split, one image at a time, in order.
 val_dataloader = dict(
+    train_dataloader,
     batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=data_prefix,
-        ann_file='ImageSets/Segmentation/val.txt',
-        pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], ann_file='ImageSets/Segmentation/val.txt',
+                 pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

@@ -37,19 +37,8 @@ train_dataloader = dict(
         data_prefix=data_prefix,
         ann_file=labeled_split,
         pipeline=train_pipeline))
+# Validation and test: the same dataset, val images (valtiny selects models; val scores).
 val_dataloader = dict(
-    dataset=dict(
-        _scope_='mmnoisy',
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=data_prefix,
-        ann_file=valtiny_split,
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    dataset=dict(
-        _scope_='mmnoisy',
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=data_prefix,
-        ann_file='ImageSets/Segmentation/val.txt',
-        pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], ann_file=valtiny_split, pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(val_dataloader['dataset'],
+                                    ann_file='ImageSets/Segmentation/val.txt'))

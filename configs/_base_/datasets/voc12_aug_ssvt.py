@@ -36,12 +36,9 @@ train_dataloader = dict(
         data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationScribble'),
         ann_file='ImageSets/Segmentation/trainaug.txt',
         pipeline=train_pipeline))
-val_dataloader = dict(
-    dataset=dict(
-        _scope_='mmnoisy',
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-        ann_file='ImageSets/Segmentation/val.txt',
-        pipeline=test_pipeline))
+val_dataloader = dict(dataset=dict(
+    train_dataloader['dataset'],
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+    ann_file='ImageSets/Segmentation/val.txt',
+    pipeline=test_pipeline))
 test_dataloader = val_dataloader

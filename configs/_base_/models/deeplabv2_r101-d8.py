@@ -3,17 +3,8 @@
 # The DST-CBC recipe starts from the COCO-pretrained caffe DeepLab-v2 ResNet-101
 # (`resnet101COCO-41f33a49.pth`, torchvision key layout, BGR input with the caffe mean): see
 # deeplabv2_r101-d8_coco-frozen-bn.py. This file is the ImageNet/torchvision variant.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = './encoder_decoder.py'
 model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='ResNet',
         depth=101,
@@ -22,7 +13,7 @@ model = dict(
         strides=(1, 2, 1, 1),
         dilations=(1, 1, 2, 4),
         contract_dilation=True,
-        norm_cfg=norm_cfg,
+        norm_cfg=_base_.norm_cfg,
         norm_eval=False,
         style='pytorch',
         init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet101')),
@@ -32,6 +23,4 @@ model = dict(
         dilations=(6, 12, 18, 24),
         num_classes=21,
         align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)))

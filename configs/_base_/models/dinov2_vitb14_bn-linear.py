@@ -2,18 +2,9 @@
 # block's patch tokens, logits at 1/14 upsampled bilinearly). The official checkpoint
 # (https://dl.fbaipublicfiles.com/dinov2/dinov2_vitb14/dinov2_vitb14_pretrain.pth) is expected
 # at checkpoints/dinov2_vitb14_pretrain.pth and loads strictly as it is.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = './encoder_decoder.py'
 model = dict(
     _scope_='mmnoisy',
-    type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='DINOv2',
         arch='vit_base',
@@ -26,12 +17,11 @@ model = dict(
         in_index=0,
         num_classes=21,
         dropout_ratio=0.0,
-        norm_cfg=norm_cfg,
+        norm_cfg=_base_.norm_cfg,
         align_corners=False,
         # Paper Eq. 1 divides the masked cross-entropy by all H*W pixels (avg_non_ignore=False);
         # avg_non_ignore=True averages over labelled pixels only (docs/ssvt.md).
         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
                          avg_non_ignore=False)),
-    train_cfg=dict(),
     # 448 x 448 windows (a multiple of 14) over test images resized to a 448 px short side.
     test_cfg=dict(mode='slide', crop_size=(448, 448), stride=(298, 298)))

@@ -2,9 +2,18 @@
 # SGD lr 2e-3, momentum 0.9, wd 5e-4, poly 0.9 restarted at every stage; a supervised stage,
 # then 5 class-balanced curriculum rounds of 6 epochs of the unlabelled set each; validation
 # every 1000 iterations, keeping the best model across rounds. Leaf configs set the length of
-# the supervised stage (`sup_epochs`, 30 * sqrt(1 / labelled fraction) in the paper, or
-# `sup_iters`); the data comes from their `semi_data`.
+# the supervised stage (`sup_epochs`, `sup_epochs_scale` * sqrt(1 / labelled fraction) in the
+# paper, or `sup_iters`); the data comes from their `semi_data`. `semi_segmentor` is the
+# method's model: leaves wrap their model base's segmentor in it,
+#   model = dict(_base_.semi_segmentor, segmentor=_base_.model, data_preprocessor=...)
 _base_ = 'mmseg::_base_/schedules/schedule_20k.py'
+sup_epochs_scale = 30  # supervised epochs at all labels (paper 4.1)
+semi_segmentor = dict(
+    _delete_=True,
+    type='SemiSupervisedSegmentor',
+    sup_loss=dict(type='DynamicSelfTrainingLoss', gamma=0),  # plain CE on labelled images
+    unsup_loss=dict(type='DynamicSelfTrainingLoss', gamma=9),  # 4 above 1000 labels (4.2)
+    normalization='whole_batch')  # one denominator: the batch's non-ignored pixels
 optim_wrapper = dict(optimizer=dict(lr=2e-3, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=0, by_epoch=False)]
 train_cfg = dict(

@@ -4,8 +4,15 @@
 # the unlabelled images with the best model so far (scales {0.5, 0.75, 1.0, 1.5, 1.75} + flip,
 # logits summed, hard argmax, no threshold) and trains the student from it for 20k iterations
 # (released MAX_ITERS). One round is "s.t."; more rounds are the iterative training ("iter.").
-# The data comes from the leaf config's `semi_data`.
+# The data comes from the leaf config's `semi_data`. `semi_segmentor` is the method's model
+# at the "s.t." rung (plain cross entropy for both sources): leaves wrap their model base's
+# segmentor in it, model = dict(_base_.semi_segmentor, segmentor=_base_.model, ...).
 _base_ = 'mmseg::_base_/schedules/schedule_40k.py'
+semi_segmentor = dict(
+    _delete_=True,
+    type='SimpleBaselineSegmentor',
+    sup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True),
+    unsup_loss=dict(type='CrossEntropyLoss', avg_non_ignore=True))
 optim_wrapper = dict(optimizer=dict(lr=0.01, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]
 train_cfg = dict(

@@ -2,7 +2,7 @@
 # r=-1 so that every class with a curve triggers after epoch 1, and tau=0 so that any
 # prediction may change a pixel. The data root is given on the command line
 # (tests/engine/test_adele_hook.py).
-_base_ = '../../../configs/adele/deeplabv2_r18-d8_adele_shapes-moderate.py'
+_base_ = '../../../configs/adele/deeplabv2_r18-d8_1xb8-12e_shapes-112x112_adele-noisy-moderate.py'
 model = dict(backbone=dict(base_channels=8, stem_channels=8),
              decode_head=dict(in_channels=64))
 optim_wrapper = dict(optimizer=dict(lr=0.01))

@@ -1,7 +1,7 @@
 # The Zhu et al. shapes student (centroid sampling + coarse2fine+) shrunk for tests: one round
 # of 6 iterations, batch 1 real + 1 pseudo, 32 px tiles, 2-iteration epochs, and a wider
 # teacher than the student. The teacher's checkpoint and the data roots come from the test.
-_base_ = '../../../configs/self_training/deeplabv2_r18-d8_shapes-1-8_student-7-1_cs_coarse2fine+.py'
+_base_ = '../../../configs/self_training/deeplabv2_r18-d8_1xb8-0.3k_shapes-112x112_self-training-1-8-student-7-1-cs-coarse2fine+.py'
 small = dict(backbone=dict(base_channels=8, stem_channels=8), decode_head=dict(in_channels=64))
 model = dict(segmentor=small)
 semi_data = dict(source_ratio=(1, 1), num_workers=0,

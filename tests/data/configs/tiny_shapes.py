@@ -1,6 +1,6 @@
 # The demo config shrunk to a few iterations for the tool tests; the data root is given on
 # the command line (see tests/conftest.py: tiny_options).
-_base_ = '../../../configs/demo/deeplabv2_r18-d8_shapes.py'
+_base_ = '../../../configs/demo/deeplabv2_r18-d8_1xb8-1.2k_shapes-112x112.py'
 max_iters = 6
 model = dict(backbone=dict(base_channels=8, stem_channels=8),
              decode_head=dict(in_channels=64))

@@ -1,7 +1,7 @@
 # The Simple Baseline demo (SDA + DSBN + SCL, 2 rounds) shrunk for tests: 4 supervised
 # iterations, 2 rounds of 3, 1/4 labels, batches of 1 labelled + 1 pseudo-labelled image.
 # Data roots come from tests/conftest.py: semi_options.
-_base_ = '../../../configs/simple_baseline/deeplabv2_r18-d8_shapes_1-8.py'
+_base_ = '../../../configs/simple_baseline/deeplabv2_r18-d8_1xb8-2rounds_shapes-112x112_simple-baseline-1-8.py'
 model = dict(segmentor=dict(backbone=dict(base_channels=8, stem_channels=8),
                             decode_head=dict(in_channels=64)))
 semi_data = dict(source_ratio=(1, 1), num_workers=0)

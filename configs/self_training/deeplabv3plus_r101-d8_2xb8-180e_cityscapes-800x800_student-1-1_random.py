@@ -1,5 +1,0 @@
-# Zhu et al. (paper 004), Table 2a, student at 1:1 pseudo:real, "w/o CS": 78.4 mIoU on
-# Cityscapes val: as the centroid-sampling student, with both sources drawn in shuffled
-# passes and cropped at random.
-_base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_student-1-1_cs.py'
-semi_data = dict(source_samplers=None)

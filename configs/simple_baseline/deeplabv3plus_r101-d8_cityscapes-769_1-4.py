@@ -1,6 +1,0 @@
-# Simple Baseline, DeepLab-v3+ R101, Cityscapes 769, 1/4 labels (744 labelled).
-# Paper Table 4, 1/4: 77.8 mIoU on val (Xception-65; supervised 73.4).
-_base_ = './deeplabv3plus_r101-d8_cityscapes-769_1-8.py'
-semi_data = dict(
-    labeled_split='data_lists/4_labeled_0.txt',
-    unlabeled_split='data_lists/4_unlabeled_0.txt')
