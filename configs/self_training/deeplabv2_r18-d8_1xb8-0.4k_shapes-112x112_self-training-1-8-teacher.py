@@ -2,7 +2,7 @@
 # the demo trained on the 1/8 labelled split (125 images, ImageSets/.../8_labeled_0.txt) with
 # OHEM cross entropy (the paper's teacher recipe, Table 1 "Fine" row, at toy scale).
 #   python tools/train.py configs/self_training/deeplabv2_r18-d8_1xb8-0.4k_shapes-112x112_self-training-1-8-teacher.py
-# Its best checkpoint feeds the students (deeplabv2_r18-d8_shapes-1-8_student-*.py).
+# Its best checkpoint feeds the students (deeplabv2_r18-d8_1xb8-0.3k_shapes-112x112_self-training-1-8-student-*.py).
 # Results over 3 seeds: docs/self_training.md.
 _base_ = '../demo/deeplabv2_r18-d8_1xb8-1.2k_shapes-112x112.py'
 labeled_split = 'ImageSets/Segmentation/8_labeled_0.txt'
