@@ -43,6 +43,30 @@ def tiny_options(data_root, *extra):
                                 for split in ('train', 'val', 'test')] + list(extra)
 
 
+@pytest.fixture(scope='session')
+def tiny_run(tmp_path_factory, shapes_root):
+    """The work dir of a finished 6-iteration run of the tiny config (checkpoints at 3 and
+    6). Tests read it or copy it, never change it."""
+    work_dir = tmp_path_factory.mktemp('tiny_run')
+    run_tool('tools/train.py', TINY_CONFIG, '--work-dir', str(work_dir),
+             *tiny_options(shapes_root))
+    return work_dir
+
+
+def run_tool_main(script, *args, capsys, monkeypatch):
+    """Run ``tools/<script>`` as ``__main__`` in this process: (exit code, stdout, stderr)."""
+    import runpy
+    monkeypatch.setattr(sys, 'argv', [script, *map(str, args)])
+    monkeypatch.delenv('LOCAL_RANK', raising=False)  # restored after the test
+    code = 0
+    try:
+        runpy.run_path(f'{REPO}/{script}', run_name='__main__')
+    except SystemExit as e:
+        code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 SEMI_CONFIG = 'tests/data/configs/tiny_dst_cbc.py'
 
 

@@ -10,13 +10,10 @@ import torch
 from conftest import TINY_CONFIG, run_tool, tiny_options
 
 
-@pytest.fixture(scope='module')
-def run_a(tmp_path_factory, shapes_root):
+@pytest.fixture
+def run_a(tiny_run):
     """A finished 6-iteration run (checkpoints at 3 and 6)."""
-    work_dir = tmp_path_factory.mktemp('run_a')
-    run_tool('tools/train.py', TINY_CONFIG, '--work-dir', str(work_dir),
-             *tiny_options(shapes_root))
-    return work_dir
+    return tiny_run
 
 
 def error_lines(proc):

@@ -7,13 +7,11 @@ could not spoil the shared ``shapes_root``.
 """
 import os
 import os.path as osp
-import runpy
 import shutil
-import sys
 
 import pytest
 
-from conftest import REPO, SEMI_CONFIG, run_tool, semi_options
+from conftest import REPO, SEMI_CONFIG, run_tool, run_tool_main, semi_options
 from mmnoisy.utils.output_dir import MARKER
 
 IDS = 3  # images in the copied dataset
@@ -43,19 +41,6 @@ def snapshot(folder):
             with open(osp.join(path, name), 'rb') as f:
                 state[osp.relpath(osp.join(path, name), folder)] = f.read()
     return state
-
-
-def run_main(script, *args, capsys, monkeypatch):
-    """Run ``tools/<script>`` as ``__main__`` in this process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, 'argv', [script, *map(str, args)])
-    monkeypatch.delenv('LOCAL_RANK', raising=False)  # restored after the test
-    code = 0
-    try:
-        runpy.run_path(f'{REPO}/{script}', run_name='__main__')
-    except SystemExit as e:
-        code = e.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def assert_refused(code, err, *words):
@@ -96,7 +81,7 @@ def test_label_tools_refuse_inputs_and_foreign_folders(tool, case, voc, tmp_path
                                                        monkeypatch):
     before = snapshot(voc)
     out = CASES[case](voc, tmp_path)
-    code, _, err = run_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
+    code, _, err = run_tool_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
                             capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, out, REASONS[case], 'refusing to overwrite')
     assert snapshot(voc) == before  # the inputs byte for byte, and nothing added
@@ -123,7 +108,7 @@ def test_rerun_replaces_its_own_earlier_output(tool, voc, tmp_path, capsys, monk
     for count in (IDS, 2):  # the second run, on fewer ids, leaves no label of the first
         split = tmp_path / f'ids_{count}.txt'
         split.write_text('\n'.join(ids[:count]))
-        code, _, err = run_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
+        code, _, err = run_tool_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
                                 option, split, capsys=capsys, monkeypatch=monkeypatch)
         assert code == 0, err[-3000:]
         assert sorted(f for f in os.listdir(out) if f.endswith('.png')) == sorted(
@@ -136,11 +121,11 @@ def test_rerun_replaces_its_own_earlier_output(tool, voc, tmp_path, capsys, monk
 def test_output_of_another_tool_is_refused(voc, tmp_path, capsys, monkeypatch):
     out = str(tmp_path / 'noisy')
     labels = f'{voc}/SegmentationClass'
-    code, _, err = run_main('tools/synth_noise.py', labels, out, '--num-classes', '9',
+    code, _, err = run_tool_main('tools/synth_noise.py', labels, out, '--num-classes', '9',
                             capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     before = snapshot(out)
-    code, _, err = run_main('tools/synth_sparse_labels.py', labels, out, '--num-classes', '9',
+    code, _, err = run_tool_main('tools/synth_sparse_labels.py', labels, out, '--num-classes', '9',
                             capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, 'was written by synth_noise, not by synth_sparse_labels')
     assert snapshot(out) == before
@@ -149,7 +134,7 @@ def test_output_of_another_tool_is_refused(voc, tmp_path, capsys, monkeypatch):
 def test_sparse_report_is_not_written_among_the_inputs(voc, tmp_path, capsys, monkeypatch):
     before = snapshot(voc)
     labels = f'{voc}/SegmentationClass'
-    code, _, err = run_main('tools/synth_sparse_labels.py', labels, tmp_path / 'out',
+    code, _, err = run_tool_main('tools/synth_sparse_labels.py', labels, tmp_path / 'out',
                             '--report', f'{labels}/coverage.json', capsys=capsys,
                             monkeypatch=monkeypatch)
     assert_refused(code, err, 'lies inside the input folder')
@@ -177,7 +162,7 @@ def test_pseudo_label_refuses_inputs_and_foreign_folders(case, voc, tmp_path, ca
                                                         monkeypatch):
     before = snapshot(voc)
     out = PSEUDO_CASES[case](voc, tmp_path)
-    code, _, err = run_main('tools/pseudo_label.py', *pseudo_label_args(voc, out, tmp_path),
+    code, _, err = run_tool_main('tools/pseudo_label.py', *pseudo_label_args(voc, out, tmp_path),
                             capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, out, REASONS[case])
     assert snapshot(voc) == before
@@ -200,7 +185,7 @@ def test_demo_data_never_replaces_a_folder_it_did_not_write(tmp_path, capsys, mo
     root = tmp_path / 'mine'
     os.makedirs(root)
     (root / 'notes.txt').write_text('keep me')
-    code, _, err = run_main('tools/generate_demo_data.py', '--out', root, *DEMO,
+    code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *DEMO,
                             '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, str(root), 'was not written by generate_demo_data')
     assert os.listdir(root) == ['notes.txt'] and (root / 'notes.txt').read_text() == 'keep me'
@@ -209,15 +194,15 @@ def test_demo_data_never_replaces_a_folder_it_did_not_write(tmp_path, capsys, mo
 
 def test_demo_data_replaces_its_own_data_only_when_asked(tmp_path, capsys, monkeypatch):
     root = tmp_path / 'shapes'
-    code, _, err = run_main('tools/generate_demo_data.py', '--out', root, *DEMO,
+    code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *DEMO,
                             capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     assert open(root / MARKER).read().strip() == 'generate_demo_data'
     other_spec = ('--seed', '1', *DEMO)
-    code, _, err = run_main('tools/generate_demo_data.py', '--out', root, *other_spec,
+    code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *other_spec,
                             capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, '--overwrite')
-    code, _, err = run_main('tools/generate_demo_data.py', '--out', root, *other_spec,
+    code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *other_spec,
                             '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     assert '"seed": 1' in open(root / 'meta.json').read()
@@ -231,12 +216,12 @@ def test_leftover_staging_folder_is_replaced_only_if_the_tool_wrote_it(voc, tmp_
     with open(f'{out}.partial/notes.txt', 'w') as f:
         f.write('keep me')
     args = ('tools/synth_noise.py', labels, out, '--num-classes', '9')
-    code, _, err = run_main(*args, capsys=capsys, monkeypatch=monkeypatch)
+    code, _, err = run_tool_main(*args, capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, 'staging folder', 'was not written by synth_noise')
     assert os.listdir(out + '.partial') == ['notes.txt'] and not osp.exists(out)
     with open(f'{out}.partial/{MARKER}', 'w') as f:
         f.write('synth_noise\n')  # now it is what a killed run of the tool leaves
-    code, _, err = run_main(*args, capsys=capsys, monkeypatch=monkeypatch)
+    code, _, err = run_tool_main(*args, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     assert not osp.exists(out + '.partial') and not osp.exists(f'{out}/notes.txt')
     assert len([f for f in os.listdir(out) if f.endswith('.png')]) == IDS

@@ -4,27 +4,13 @@ One run goes through a subprocess (the command line as users type it); the other
 script in this process, which saves the ~5 s import of a fresh interpreter each.
 """
 import json
-import runpy
-import sys
 
 import numpy as np
 import torch
 from PIL import Image
 
-from conftest import REPO, run_tool
+from conftest import run_tool, run_tool_main
 from mmnoisy.models import DINOv2
-
-
-def run_script(script, *args, capsys, monkeypatch):
-    """Run ``tools/<script>`` as ``__main__`` in this process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, 'argv', [script, *map(str, args)])
-    code = 0
-    try:
-        runpy.run_path(f'{REPO}/{script}', run_name='__main__')
-    except SystemExit as e:
-        code = e.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_synth_sparse_labels_tool(tmp_path, shapes_root, capsys, monkeypatch):
@@ -36,7 +22,7 @@ def test_synth_sparse_labels_tool(tmp_path, shapes_root, capsys, monkeypatch):
     proc = run_tool('tools/synth_sparse_labels.py', f'{shapes_root}/SegmentationClass',
                     str(tmp_path / 'a'), *map(str, args))
     assert 'of the labelled pixels kept' in proc.stdout
-    code, out, _ = run_script('tools/synth_sparse_labels.py', f'{shapes_root}/SegmentationClass',
+    code, out, _ = run_tool_main('tools/synth_sparse_labels.py', f'{shapes_root}/SegmentationClass',
                               tmp_path / 'b', *args, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0 and 'of the labelled pixels kept' in out
     outs = [tmp_path / 'a', tmp_path / 'b']
@@ -58,13 +44,13 @@ def test_convert_dinov2_round_trip(tmp_path, capsys, monkeypatch):
     src = tmp_path / 'dinov2_vits14_reg4_pretrain.pth'
     torch.save(model.state_dict(), src)
     mmpre, back = tmp_path / 'mmpre.pth', tmp_path / 'back.pth'
-    code, out, _ = run_script('tools/convert_dinov2.py', src, mmpre, '--to', 'mmpretrain',
+    code, out, _ = run_tool_main('tools/convert_dinov2.py', src, mmpre, '--to', 'mmpretrain',
                               '--add-prefix', 'backbone.', capsys=capsys,
                               monkeypatch=monkeypatch)
     assert code == 0 and 'vit_small' in out and 'official -> mmpretrain' in out
     converted = torch.load(mmpre, weights_only=True)
     assert 'backbone.layers.0.ln1.weight' in converted
-    code, _, _ = run_script('tools/convert_dinov2.py', mmpre, back, '--to', 'official',
+    code, _, _ = run_tool_main('tools/convert_dinov2.py', mmpre, back, '--to', 'official',
                             '--prefix', 'backbone.', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0
     original, restored = model.state_dict(), torch.load(back, weights_only=True)
@@ -80,7 +66,7 @@ def test_convert_dinov2_reports_shape_mismatch(tmp_path, capsys, monkeypatch):
     del state['norm.bias']
     src = tmp_path / 'bad.pth'
     torch.save(state, src)
-    code, _, err = run_script('tools/convert_dinov2.py', src, tmp_path / 'out.pth', '--to',
+    code, _, err = run_tool_main('tools/convert_dinov2.py', src, tmp_path / 'out.pth', '--to',
                               'mmpretrain', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1
     assert 'missing: norm.bias' in err and 'shape of blocks.0.mlp.fc1.weight' in err

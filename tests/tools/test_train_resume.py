@@ -8,12 +8,9 @@ import torch
 from conftest import TINY_CONFIG, logged_lrs, run_tool, tiny_options
 
 
-@pytest.fixture(scope='module')
-def uninterrupted(tmp_path_factory, shapes_root):
-    work_dir = tmp_path_factory.mktemp('full')
-    run_tool('tools/train.py', TINY_CONFIG, '--work-dir', str(work_dir),
-             *tiny_options(shapes_root))
-    return work_dir
+@pytest.fixture
+def uninterrupted(tiny_run):
+    return tiny_run
 
 
 def test_train_writes_checkpoint_metrics_and_prediction(uninterrupted):

@@ -2,21 +2,15 @@
 # lists), for semi-supervised training, described once in `semi_data`: the supervised stage,
 # each round's 4 labelled + 4 pseudo-labelled images per batch and the pseudo-labelling pass
 # (single scale at half resolution) all come from it; val/test loaders take its template.
-_base_ = './cityscapes_half.py'
+_base_ = ['./cityscapes_half.py', './semi_common.py']
 val_prefix = dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val')
 semi_data = dict(
-    type='SemiDataSpec',
     dataset=dict(_scope_='mmnoisy', type=_base_.dataset_type, data_root=_base_.data_root,
                  data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train')),
     labeled_split=_base_.labeled_split,
     unlabeled_split=_base_.unlabeled_split,
     train_pipeline=_base_.train_pipeline,
-    test_pipeline=_base_.test_pipeline,
-    # The unlabelled images' labels are never read (DST-CBC's release reads images only).
-    unlabeled=dict(data_prefix=dict(seg_map_path=None)),
-    source_ratio=(4, 4),
-    num_workers=4,
-    labelling_workers=2)
+    test_pipeline=_base_.test_pipeline)
 train_dataloader = None  # the supervised stage: semi_data's labelled images
 val_dataloader = dict(
     dataset=dict(_delete_=True, ann_file=_base_.valtiny_split, data_prefix=val_prefix))

@@ -1,17 +1,16 @@
 from typing import Optional, Union
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
 from mmnoisy.utils.constants import IGNORE_INDEX
-from .utils import REDUCTIONS, reduce_pixel_loss
+from .utils import PixelLoss
 
 
 @MODELS.register_module()
-class DynamicSelfTrainingLoss(nn.Module):
+class DynamicSelfTrainingLoss(PixelLoss):
     """Dynamic self-training loss of `DST-CBC <https://arxiv.org/abs/2004.08514>`_.
 
     Pseudo-labelled pixels are weighted by the current model's confidence in their label,
@@ -45,17 +44,10 @@ class DynamicSelfTrainingLoss(nn.Module):
                  ignore_index: int = IGNORE_INDEX,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_dst'):
-        super().__init__()
+        super().__init__(reduction, avg_non_ignore, ignore_index, loss_weight, loss_name)
         if gamma < 0:
             raise ValueError(f'gamma must be >= 0, got {gamma}')
-        if reduction not in REDUCTIONS[1:]:
-            raise ValueError(f'reduction must be one of {REDUCTIONS[1:]}, got {reduction!r}')
         self.gamma = gamma
-        self.reduction = reduction
-        self.avg_non_ignore = avg_non_ignore
-        self.ignore_index = ignore_index
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self,
                 cls_score: Tensor,
@@ -82,19 +74,14 @@ class DynamicSelfTrainingLoss(nn.Module):
         Returns:
             Tensor: The weighted loss (a per-pixel map (N, H, W) for 'none').
         """
-        if reduction_override not in REDUCTIONS:
-            raise ValueError(f'reduction_override must be one of {REDUCTIONS}')
         if is_pseudo is not None and is_pseudo.dim() != 1:
             raise ValueError(f'is_pseudo must be (N,), got {tuple(is_pseudo.shape)}: pass '
                              'per-pixel weights as weight=')
-        ignore_index = self.ignore_index if ignore_index is None else ignore_index
+        ignore_index = self.resolve_ignore_index(ignore_index, reduction_override)
         loss = F.cross_entropy(cls_score, label, ignore_index=ignore_index, reduction='none')
         if self.gamma > 0:
             loss = loss * self._confidence_weights(cls_score, label, ignore_index, is_pseudo)
-        loss = reduce_pixel_loss(loss, label, ignore_index, weight=weight,
-                                 reduction=reduction_override or self.reduction,
-                                 avg_factor=avg_factor, avg_non_ignore=self.avg_non_ignore)
-        return self.loss_weight * loss
+        return self.reduce(loss, label, ignore_index, weight, avg_factor, reduction_override)
 
     @torch.no_grad()
     def _confidence_weights(self, cls_score: Tensor, label: Tensor, ignore_index: int,
@@ -107,7 +94,3 @@ class DynamicSelfTrainingLoss(nn.Module):
             is_pseudo = is_pseudo.to(device=weights.device, dtype=torch.bool)
             weights = torch.where(is_pseudo[:, None, None], weights, torch.ones_like(weights))
         return weights
-
-    @property
-    def loss_name(self) -> str:
-        return self._loss_name

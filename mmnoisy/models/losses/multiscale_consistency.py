@@ -2,12 +2,11 @@
 from typing import Dict, Optional, Sequence, Union
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from mmnoisy.registry import MODELS
 from mmnoisy.utils.constants import IGNORE_INDEX
-from .utils import REDUCTIONS, reduce_pixel_loss
+from .utils import PixelLoss
 
 MODES = ('paper', 'reference')
 # The released code clamps the mixture distribution before its log.
@@ -137,7 +136,7 @@ def multiscale_consistency_loss(logits: Sequence[torch.Tensor],
 
 
 @MODELS.register_module()
-class MultiScaleConsistencyLoss(nn.Module):
+class MultiScaleConsistencyLoss(PixelLoss):
     """ADELE's multi-scale consistency term (paper 000, §2.3, Eq. 3; methods.md §1.5), as
     a loss of a decode head's ``loss_decode``.
 
@@ -168,17 +167,11 @@ class MultiScaleConsistencyLoss(nn.Module):
                  ignore_index: int = IGNORE_INDEX,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_consistency'):
-        super().__init__()
+        super().__init__(reduction, False, ignore_index, loss_weight, loss_name)
         if mode not in MODES:
             raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
-        if reduction not in REDUCTIONS[1:]:
-            raise ValueError(f'reduction must be one of {REDUCTIONS[1:]}, got {reduction!r}')
         self.rho = rho
         self.mode = mode
-        self.reduction = reduction
-        self.ignore_index = ignore_index
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self,
                 cls_score: Sequence[torch.Tensor],
@@ -203,17 +196,8 @@ class MultiScaleConsistencyLoss(nn.Module):
         Returns:
             Tensor: The weighted term (a per-pixel map (N, H, W) for 'none').
         """
-        if reduction_override not in REDUCTIONS:
-            raise ValueError(f'reduction_override must be one of {REDUCTIONS}')
+        ignore_index = self.resolve_ignore_index(ignore_index, reduction_override)
         check_inputs(cls_score, label, self.mode)
-        ignore_index = self.ignore_index if ignore_index is None else ignore_index
         label = label.long()
         loss = consistency_map(cls_score, label, self.rho, self.mode, mixture, ignore_index)
-        loss = reduce_pixel_loss(loss, label, ignore_index, weight=weight,
-                                 reduction=reduction_override or self.reduction,
-                                 avg_factor=avg_factor)
-        return self.loss_weight * loss
-
-    @property
-    def loss_name(self) -> str:
-        return self._loss_name
+        return self.reduce(loss, label, ignore_index, weight, avg_factor, reduction_override)

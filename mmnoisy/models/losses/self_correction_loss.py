@@ -1,17 +1,16 @@
 import math
 from typing import Optional, Union
 
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
 from mmnoisy.utils.constants import IGNORE_INDEX
-from .utils import REDUCTIONS, reduce_pixel_loss
+from .utils import PixelLoss
 
 
 @MODELS.register_module()
-class SelfCorrectionLoss(nn.Module):
+class SelfCorrectionLoss(PixelLoss):
     """Self-correction loss (SCL) of `Simple Baseline <https://arxiv.org/abs/2104.07256>`_,
     for pseudo-labelled images: confident pixels learn from the pseudo label (cross
     entropy), uncertain ones mostly through the noise-robust reverse cross entropy.
@@ -51,20 +50,13 @@ class SelfCorrectionLoss(nn.Module):
                  ignore_index: int = IGNORE_INDEX,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_scl'):
-        super().__init__()
+        super().__init__(reduction, avg_non_ignore, ignore_index, loss_weight, loss_name)
         if not 0 < clamp_min < 1:
             raise ValueError(f'clamp_min must be in (0, 1), got {clamp_min}')
-        if reduction not in REDUCTIONS[1:]:
-            raise ValueError(f'reduction must be one of {REDUCTIONS[1:]}, got {reduction!r}')
         self.alpha = alpha
         self.beta = beta
         self.threshold = threshold
         self.clamp_min = clamp_min
-        self.reduction = reduction
-        self.avg_non_ignore = avg_non_ignore
-        self.ignore_index = ignore_index
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self,
                 cls_score: Tensor,
@@ -87,9 +79,7 @@ class SelfCorrectionLoss(nn.Module):
         Returns:
             Tensor: The weighted loss (a per-pixel map (N, H, W) for 'none').
         """
-        if reduction_override not in REDUCTIONS:
-            raise ValueError(f'reduction_override must be one of {REDUCTIONS}')
-        ignore_index = self.ignore_index if ignore_index is None else ignore_index
+        ignore_index = self.resolve_ignore_index(ignore_index, reduction_override)
         valid = label != ignore_index
         target = label.masked_fill(~valid, 0)
         ce = F.cross_entropy(cls_score, target, reduction='none')
@@ -99,11 +89,4 @@ class SelfCorrectionLoss(nn.Module):
         w = prob.detach().amax(1)
         w = w.masked_fill(w > self.threshold, 1.0)
         loss = (self.alpha * (1 - w) * ce + self.beta * w * rce) * valid
-        loss = reduce_pixel_loss(loss, label, ignore_index, weight=weight,
-                                 reduction=reduction_override or self.reduction,
-                                 avg_factor=avg_factor, avg_non_ignore=self.avg_non_ignore)
-        return self.loss_weight * loss
-
-    @property
-    def loss_name(self) -> str:
-        return self._loss_name
+        return self.reduce(loss, label, ignore_index, weight, avg_factor, reduction_override)
