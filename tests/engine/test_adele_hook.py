@@ -39,6 +39,7 @@ def read_curves(work_dir):
         return json.load(f)
 
 
+@pytest.mark.slow
 def test_correction_and_resume(noisy_root, tmp_path):
     work_dir = str(tmp_path / 'adele')
     run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *options(noisy_root))

@@ -27,6 +27,7 @@ def full_run(tmp_path_factory, shapes_root):
     return work_dir, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_rounds_pseudo_label_and_keep_the_best(full_run):
     work_dir, log = full_run
     assert torch.load(f'{work_dir}/iter_{TOTAL_ITERS}.pth',
@@ -43,6 +44,7 @@ def test_rounds_pseudo_label_and_keep_the_best(full_run):
     assert 'unsup_loss_dst' in log and 'sup_loss_dst' in log
 
 
+@pytest.mark.slow
 def test_each_stage_restarts_the_lr_schedule(full_run):
     lrs = logged_lrs(full_run[0])
     # PolyLR restarts at the first iteration of every stage: at the base LR for the
@@ -52,6 +54,7 @@ def test_each_stage_restarts_the_lr_schedule(full_run):
     assert lrs[4] < lrs[1] and lrs[7] < lrs[5]
 
 
+@pytest.mark.slow
 def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run):
     config = tmp_path / 'stop.py'
     config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
@@ -96,6 +99,7 @@ def test_overlapping_labelled_and_unlabelled_lists_are_refused(tmp_path, shapes_
     assert 'in both the labeled and the unlabeled list' in proc.stderr
 
 
+@pytest.mark.slow
 def test_resume_refuses_pseudo_labels_of_another_run(tmp_path, shapes_root, full_run):
     """A checkpoint copied from another run's round names that run's pseudo labels: resuming
     it here would read (and relabel into) the other run's folder."""

@@ -5,6 +5,7 @@ import json
 import os.path as osp
 from glob import glob
 
+import pytest
 import torch
 from mmengine import Config
 
@@ -13,6 +14,7 @@ from conftest import REPO, run_tool, semi_options
 CONFIG = 'tests/data/configs/tiny_self_training.py'
 
 
+@pytest.mark.slow
 def test_teacher_to_student_with_centroids_and_crop_schedule(tmp_path, shapes_root):
     from mmengine.registry import DefaultScope
 

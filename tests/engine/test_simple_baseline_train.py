@@ -4,6 +4,7 @@ import json
 import os.path as osp
 from glob import glob
 
+import pytest
 import torch
 
 from conftest import REPO, run_tool, semi_options
@@ -11,6 +12,7 @@ from conftest import REPO, run_tool, semi_options
 CONFIG = 'tests/data/configs/tiny_simple_baseline.py'
 
 
+@pytest.mark.slow
 def test_tiny_simple_baseline_trains(tmp_path, shapes_root):
     proc = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path),
                     *semi_options(shapes_root), env=dict(PYTHONPATH=REPO))

@@ -96,6 +96,7 @@ def test_labeller_refuses_the_dataset_folders_before_inference(semi_setup, monke
     assert contents(label_dir) == before
 
 
+@pytest.mark.slow
 def test_self_training_killed_while_labelling_resumes_the_round(tmp_path, shapes_root):
     # One supervised iteration, then a single round (ratio 1: one labelling pass).
     short = ('train_cfg.sup_iters=1', 'train_cfg.round_iters=1', 'train_cfg.ratios=[1.0]',

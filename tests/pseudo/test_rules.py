@@ -1,5 +1,3 @@
-import math
-
 import torch
 
 from mmnoisy.pseudo import label_by_argmax, label_by_max, label_by_ratio

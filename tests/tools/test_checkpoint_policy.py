@@ -96,6 +96,7 @@ def train(work_dir, shapes_root, *extra, check=True):
                     *tiny_options(shapes_root), check=check)
 
 
+@pytest.mark.slow
 def test_resume_ignores_load_from_and_continues_this_run(tmp_path, shapes_root, run_a):
     """The documented teacher -> student command passes load_from; --resume must still
     continue this work dir, and leave the load_from run untouched."""

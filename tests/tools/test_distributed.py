@@ -10,6 +10,7 @@ import pytest
 from conftest import REPO, TINY_CONFIG, run_tool, tiny_options
 
 
+@pytest.mark.slow
 def test_torchrun_two_processes_gloo(tmp_path, shapes_root):
     work_dir = tmp_path / 'dist'
     proc = run_tool('-m', 'torch.distributed.run', '--nproc_per_node', '2',
@@ -34,6 +35,7 @@ def _installed_with_mim_files():
 
 @pytest.mark.skipif(shutil.which('mim') is None and not osp.exists(
     osp.join(osp.dirname(sys.executable), 'mim')), reason='openmim not installed')
+@pytest.mark.slow
 def test_mim_train_two_processes(tmp_path, shapes_root):
     if not _installed_with_mim_files():
         pytest.fail('mmnoisy is not installed with its .mim folder: run tools/setup_env.sh '

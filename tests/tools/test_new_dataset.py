@@ -83,6 +83,7 @@ def test_guide_configs_are_short():
         assert len(lines) <= 12, (name, len(lines))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', ['dst_cbc', 'simple_baseline'])
 def test_guide_config_trains_on_the_users_data(user_dir, name):
     work_dir, log = train(user_dir, name, guide_configs()[name], 'train_cfg.sup_iters=2')
@@ -99,6 +100,7 @@ def test_guide_config_trains_on_the_users_data(user_dir, name):
     assert osp.isfile(work_dir / 'iter_4.pth')
 
 
+@pytest.mark.slow
 def test_guide_student_trains_from_a_teacher(user_dir):
     from mmengine import Config
     from mmengine.registry import DefaultScope

@@ -20,6 +20,7 @@ def test_train_writes_checkpoint_metrics_and_prediction(uninterrupted):
     assert glob(f'{uninterrupted}/*/vis_data/vis_image/*.png')
 
 
+@pytest.mark.slow
 def test_resume_continues_iterations_and_lr(tmp_path, shapes_root, uninterrupted):
     work_dir = tmp_path / 'resumed'
     # First run "interrupted" after iteration 3 (its checkpoint is the last one written).
