@@ -25,7 +25,7 @@ from mmnoisy.utils.errors import ConfigError
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', help='config with train_cfg.pseudo_labeler and '
-                        'train_cfg.unlabeled_dataloader')
+                        'semi_data (its unlabelled images are labelled)')
     parser.add_argument('checkpoint', help='the teacher checkpoint')
     parser.add_argument('--ratio', type=float, default=None,
                         help='class-balanced share of pixels to keep, in (0, 1]; '
