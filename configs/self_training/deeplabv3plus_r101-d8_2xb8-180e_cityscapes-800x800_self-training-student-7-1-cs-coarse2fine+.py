@@ -18,6 +18,8 @@ custom_hooks = [
 # The loop's length, from the hook's schedule: 20 warm-up epochs of 744 iterations, then 160
 # epochs cycling 400 ... 800 px, an epoch at crop s taking 744 // (800**2 // s**2) iterations
 # (the batch factor): 186 at 400 px, 372 at 480 and 560 px, 744 from 640 px.
+# 180 epochs of the schedule, larger batches at smaller crops: the hook's schedule_iters(180),
+# checked by tests/engine/test_crop_schedule_hook.py
 round_iters = 98766
 train_cfg = dict(round_iters=round_iters, val_interval=round_iters // _base_.validations)
 default_hooks = dict(checkpoint=dict(interval=round_iters // _base_.validations))

@@ -6,6 +6,8 @@
 _base_ = './deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_self-training-student-7-1-cs-coarse2fine+.py'
 # 20 warm-up epochs of 744 iterations, then 30 epochs each at 800 ... 480 px, then 10 at 400 px
 # (see coarse2fine+)
+# 180 epochs of the schedule, larger batches at smaller crops: the hook's schedule_iters(180),
+# checked by tests/engine/test_crop_schedule_hook.py
 round_iters = 106020
 custom_hooks = [dict(_base_.custom_hooks[0], mode='fine2coarse')]
 train_cfg = dict(round_iters=round_iters, val_interval=round_iters // _base_.validations)

@@ -156,3 +156,20 @@ def test_batches_cropped_before_a_change_still_stack():
     out = runner.model.data_preprocessor(dict(inputs=inputs, data_samples=samples), True)
     assert out['inputs'].shape == (2, 3, 112, 112)
     assert out['data_samples'][1].gt_sem_seg.data[0, 100, 100] == 255  # padded, ignored
+
+
+@pytest.mark.parametrize('mode', ['coarse2fine', 'coarse2fine+', 'fine2coarse', 'fine2coarse+'])
+def test_stated_round_length_is_the_hooks_schedule(mode):
+    """The Cityscapes fast-schedule configs state their round length; it must be exactly
+    the hook's 180 epochs (batch scaled at smaller crops), whatever the mode."""
+    from mmengine import Config
+
+    from conftest import REPO
+    from mmnoisy.registry import HOOKS
+    name = ('deeplabv3plus_r101-d8_2xb8-180e_cityscapes-800x800_self-training-student-7-1-cs-'
+            f'{mode}.py')
+    cfg = Config.fromfile(f'{REPO}/configs/self_training/{name}')
+    (hook_cfg, ) = cfg.custom_hooks
+    hook = HOOKS.build(hook_cfg.to_dict())
+    assert hook.mode == mode and hook.scale_batch
+    assert cfg.train_cfg.round_iters == hook.schedule_iters(cfg.epochs)

@@ -100,6 +100,13 @@ class CropScheduleHook(Hook):
         return crop_schedule(self.mode, epoch, self.crop_sizes, self.warmup_epochs,
                              self.epochs_per_size)
 
+    def schedule_iters(self, num_epochs: int) -> int:
+        """Iterations of ``num_epochs`` epochs of this schedule: each epoch counts the images
+        of ``epoch_iters`` full batches, so it takes fewer, larger batches at smaller crops
+        with ``scale_batch``."""
+        return sum(self.epoch_iters // self.batch_factor(self.crop_size(epoch))
+                   for epoch in range(num_epochs))
+
     def batch_factor(self, size: Size) -> int:
         if not self.scale_batch:
             return 1
