@@ -16,10 +16,10 @@ from typing import Dict, Optional
 
 import torch
 
+from mmnoisy.apis.cli import run_cli
 from mmnoisy.models.backbones.dinov2 import ARCH_SETTINGS, DINOv2
 from mmnoisy.models.backbones.dinov2_keys import (is_mmpretrain_layout, official_to_mmpretrain,
                                                   to_official_layout)
-from mmnoisy.apis.cli import run_cli
 from mmnoisy.utils.errors import CheckpointError
 
 # Tensors every DINOv2 state dict has, in the official layout.

@@ -10,10 +10,10 @@ With ``--data-root`` every id is checked for an image on disk first.
 import argparse
 import os.path as osp
 
+from mmnoisy.apis.cli import run_cli
 from mmnoisy.datasets.splits import (CITYSCAPES_DIVISORS, DST_CBC_SEED, VOC_DIVISORS,
                                      make_dst_cbc_splits, read_ids, write_splits)
 from mmnoisy.datasets.validation import check_files_exist
-from mmnoisy.apis.cli import run_cli
 
 PRESETS = dict(voc=VOC_DIVISORS, cityscapes=CITYSCAPES_DIVISORS)
 

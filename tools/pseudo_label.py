@@ -14,11 +14,11 @@ import argparse
 import os.path as osp
 
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
+from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
+                              rollback_on_user_error, run_cli)
 from mmnoisy.datasets import semi_data_spec
 from mmnoisy.pseudo.labeler import check_ratio
 from mmnoisy.registry import TASK_UTILS
-from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
-                              rollback_on_user_error, run_cli)
 from mmnoisy.utils.errors import ConfigError
 
 
@@ -61,6 +61,7 @@ def main():
     if args.rule:
         labeler_cfg['rule'] = args.rule
     cfg.load_from = args.checkpoint
+    cfg.resume = False  # label with CHECKPOINT itself, never the work dir's newest one
     with rollback_on_user_error(cfg.work_dir):
         runner = build_runner(cfg)
         runner.load_or_resume()

@@ -7,6 +7,7 @@ import argparse
 import mmnoisy  # noqa: F401  registers mmnoisy's modules
 from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
                               rollback_on_user_error, run_cli)
+from mmnoisy.datasets import complete_dataloaders
 from mmnoisy.utils.output_dir import (check_output_dir, claim_output_dir,
                                       dataset_input_dirs)
 
@@ -42,6 +43,7 @@ def main():
     args = parse_args()
     cfg = load_cli_config(args)
     cfg.load_from = args.checkpoint
+    cfg.resume = False  # score CHECKPOINT itself, never the work dir's newest checkpoint
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
     if args.tta:
@@ -50,6 +52,7 @@ def main():
         cfg.model = cfg.tta_model
     if args.out is not None:
         # Predictions never land among the images or labels, nor in a folder of other files.
+        complete_dataloaders(cfg)  # a semi config's test data comes from its semi_data
         inputs = dataset_input_dirs(cfg.test_dataloader.dataset.to_dict())
         check_output_dir(args.out, inputs, OUT_TOOL)
         cfg.test_evaluator['output_dir'] = args.out

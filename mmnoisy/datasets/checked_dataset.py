@@ -49,7 +49,8 @@ class CheckedSegDataset(BaseSegDataset):
         data_list = super().load_data_list()
         if not data_list:
             raise InvalidDatasetError(f'split list {self.ann_file} lists no ids')
-        ids = [osp.relpath(d['img_path'], img_dir)[:-len(self.img_suffix)] for d in data_list]
+        ids = [osp.relpath(d['img_path'], img_dir).removesuffix(self.img_suffix)
+               for d in data_list]
         img_paths = [d['img_path'] for d in data_list]
         check_files_exist(img_paths, ids, 'image', self.ann_file)
         if seg_dir is not None:

@@ -25,9 +25,21 @@ CITYSCAPES_DIVISORS = (2, 4, 8, 20, 29.75)
 
 
 def read_ids(path: str) -> List[str]:
-    """Read a split list: one id per line, blank lines skipped."""
+    """Read a split list: one id per line, blank lines skipped.
+
+    Raises:
+        InvalidDatasetError: an absolute id, or one that climbs out of the data folders
+            (``..``): files named after it would be written outside the output folder.
+    """
     with open(path) as f:
-        return [line.strip() for line in f if line.strip()]
+        ids = [line.strip() for line in f if line.strip()]
+    escaping = [i for i in ids if osp.isabs(i) or osp.normpath(i).split(os.sep)[0] == '..']
+    if escaping:
+        raise InvalidDatasetError(
+            f'split list {path} has {len(escaping)} id(s) outside the data folders, e.g. '
+            f'{escaping[0]!r}: ids are relative names such as 2007_000032 or '
+            'aachen/aachen_000000_000019')
+    return ids
 
 
 def labeled_count(num_ids: int, divisor: float) -> int:

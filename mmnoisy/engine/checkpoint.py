@@ -134,30 +134,34 @@ def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
                  source: str = 'the checkpoint') -> None:
     """Load ``state`` into ``model``; with ``strict``, refuse anything that does not fit.
 
-    Weights are matched through the model's own ``load_state_dict`` (so load hooks such as
-    DSBN's fan-out of plain BN keys apply). Shape mismatches are found first, so that a
-    partial load skips them instead of failing. A refused load may have copied the weights
-    that fit: the caller stops (the tools exit) rather than use the model.
+    Weights are matched through the model's own ``load_state_dict``, so load hooks that
+    rename keys (DSBN's fan-out of plain BN keys, :class:`SemiSupervisedSegmentor` loading a
+    plain segmentor's checkpoint) apply. Shapes are compared after those renames, module by
+    module, so a partial load skips mismatched tensors instead of failing. A refused load
+    may have copied the weights that fit: the caller stops (the tools exit) rather than use
+    the model.
 
     Raises:
         CheckpointError: with ``strict``, missing or unexpected keys or shape mismatches,
             the first few of each named.
     """
-    own = model.state_dict()
-    mismatched = [key for key, value in state.items()
-                  if key in own and hasattr(value, 'shape') and value.shape != own[key].shape]
-    fitting = {key: value for key, value in state.items() if key not in set(mismatched)}
-    missing, unexpected = model.load_state_dict(fitting, strict=False)
-    missing = [key for key in missing if key not in set(mismatched)]
+    mismatched: List[str] = []
+    handles = [module.register_load_state_dict_pre_hook(_drop_mismatched(mismatched))
+               for module in model.modules()]
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    finally:
+        for handle in handles:
+            handle.remove()
+    dropped = {entry.split(' ')[0] for entry in mismatched}
+    missing = [key for key in missing if key not in dropped]
     problems = []
     if missing:
         problems.append(f'{len(missing)} missing key(s): {_listing(missing)}')
     if unexpected:
         problems.append(f'{len(unexpected)} unexpected key(s): {_listing(unexpected)}')
     if mismatched:
-        shapes = [f'{key} {tuple(state[key].shape)} vs {tuple(own[key].shape)} in the model'
-                  for key in mismatched]
-        problems.append(f'{len(mismatched)} shape mismatch(es): {_listing(shapes)}')
+        problems.append(f'{len(mismatched)} shape mismatch(es): {_listing(mismatched)}')
     if not problems:
         return
     message = f'{source} does not fit the model: ' + '; '.join(problems)
@@ -168,7 +172,36 @@ def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
     print_log(f'partial load: {message}', logger='current', level=logging.WARNING)
 
 
+def _drop_mismatched(mismatched: List[str]) -> Callable:
+    """A load pre-hook that removes (and records) entries whose shape differs from the
+    module's own tensor, as the module is about to read them: after its parents' renames."""
+
+    def hook(module, state_dict, prefix, *args) -> None:
+        own = dict(module.named_parameters(recurse=False))
+        own.update(module.named_buffers(recurse=False))
+        for name, tensor in own.items():
+            value = state_dict.get(prefix + name)
+            if tensor is not None and hasattr(value, 'shape') and value.shape != tensor.shape:
+                mismatched.append(f'{prefix + name} {tuple(value.shape)} vs '
+                                  f'{tuple(tensor.shape)} in the model')
+                del state_dict[prefix + name]
+
+    return hook
+
+
 def is_inside(path: str, folder: str) -> bool:
     """Whether ``path`` is ``folder`` or lies below it (symbolic links resolved)."""
     path, folder = osp.realpath(path), osp.realpath(folder)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def is_resuming(runner) -> bool:
+    """Whether ``runner`` is resuming a checkpoint of this very run right now.
+
+    :class:`~mmnoisy.engine.MMNoisyRunner` says so only inside ``resume()``, so hooks restore
+    their state neither on ``load_from`` (even with ``--resume`` on an empty work dir) nor
+    when a loop reloads the best checkpoint. Another runner only has its ``--resume`` flag.
+    """
+    if hasattr(runner, 'resuming'):
+        return bool(runner.resuming)
+    return bool(getattr(runner, '_resume', False))

@@ -4,7 +4,7 @@ import re
 from glob import glob
 from typing import Dict, List, Optional
 
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.runner import Runner, find_latest_checkpoint
 
 from mmnoisy.datasets import complete_dataloaders
@@ -13,7 +13,7 @@ from mmnoisy.utils.errors import CheckpointError
 from .checkpoint import is_inside, load_weights, read_checkpoint, weights_of
 from .checks import check_dataset_classes, check_painting, check_train_cfg
 
-_RUNNER_CHECKPOINT = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
+_RUNNER_CHECKPOINT = re.compile(r'(?:iter|epoch)_(\d+)\.pth')  # fullmatch: not best_*
 
 
 @RUNNERS.register_module()
@@ -47,6 +47,12 @@ class MMNoisyRunner(Runner):
         return super().from_cfg(cfg)
 
     @property
+    def resuming(self) -> bool:
+        """Whether a checkpoint of this run is being resumed right now (hooks restore their
+        state only then, not on ``load_from`` or on reloading a best checkpoint)."""
+        return self._resuming is not None
+
+    @property
     def trust_checkpoint(self) -> bool:
         return bool(self.cfg.get('trust_checkpoint', False))
 
@@ -74,7 +80,9 @@ class MMNoisyRunner(Runner):
         """The newest runner checkpoint of this work dir that reads back whole."""
         for path in self._resume_candidates():
             try:
-                self._read_ahead = {path: read_checkpoint(path, trusted=True,
+                # A link or copy from elsewhere is read as any foreign file: never unpickled.
+                trusted = self.trust_checkpoint or is_inside(path, self.work_dir)
+                self._read_ahead = {path: read_checkpoint(path, trusted=trusted,
                                                           option='--resume')}
                 return path
             except CheckpointError as error:
@@ -85,14 +93,15 @@ class MMNoisyRunner(Runner):
         """This work dir's ``iter_N.pth`` / ``epoch_N.pth``, newest first; mmengine's
         ``last_checkpoint`` record first when it names one of them."""
         own = [path for path in glob(osp.join(self.work_dir, '*.pth'))
-               if _RUNNER_CHECKPOINT.search(osp.basename(path))]
-        own.sort(key=lambda p: int(_RUNNER_CHECKPOINT.search(osp.basename(p)).group(1)),
+               if _RUNNER_CHECKPOINT.fullmatch(osp.basename(path))]
+        own.sort(key=lambda p: int(_RUNNER_CHECKPOINT.fullmatch(osp.basename(p)).group(1)),
                  reverse=True)
         recorded = find_latest_checkpoint(self.work_dir)
         if recorded and not is_inside(recorded, self.work_dir):
             self.logger.warning(f'last_checkpoint names {recorded}, outside this work dir '
                                 f'{self.work_dir}: ignored')
-        elif recorded and osp.isfile(recorded):
+        elif (recorded and osp.isfile(recorded)
+              and _RUNNER_CHECKPOINT.fullmatch(osp.basename(recorded))):
             own = [recorded] + [p for p in own if osp.realpath(p) != osp.realpath(recorded)]
         return own
 
@@ -105,11 +114,17 @@ class MMNoisyRunner(Runner):
         self._check_recorded_checkpoints()
 
     def _check_recorded_checkpoints(self) -> None:
-        """Refuse to resume a run whose best checkpoint lies in another work dir."""
+        """Refuse to resume a run whose best checkpoint lies in another work dir; follow a
+        work dir that was moved (the recorded path is gone, the file is here)."""
         info = self.message_hub.runtime_info
         for key in sorted(k for k in info if k == 'best_ckpt' or k.startswith('best_ckpt_')):
             path = info[key]
-            if path and not is_inside(path, self.work_dir):
+            if not path or is_inside(path, self.work_dir):
+                continue
+            moved = osp.join(self.work_dir, osp.basename(path))
+            if not osp.exists(path):
+                self.message_hub.update_info(key, moved if osp.isfile(moved) else None)
+            else:
                 raise CheckpointError(
                     f'the resumed checkpoint records its best checkpoint as {path}, outside '
                     f'this work dir {self.work_dir}: it was written by another run, whose '
@@ -136,7 +151,10 @@ class MMNoisyRunner(Runner):
             checkpoint = read_checkpoint(filename, trusted=self.trust_checkpoint or own_run,
                                          option=option, map_location=map_location)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        model = self.model.module if is_model_wrapper(self.model) else self.model
+        model = self.model
+        # Through DDP and the test-time-augmentation wrapper to the segmentor itself.
+        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module
         load_weights(model, weights_of(checkpoint, revise_keys),
                      strict=self.strict_load if strict is None else strict,
                      source=f'checkpoint {filename} ({option})')

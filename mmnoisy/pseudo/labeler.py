@@ -116,7 +116,7 @@ class PseudoLabeler:
         overlays = 0
         for probs, sample in self._predict(model, dataloader, 'labelling'):
             label = rule(probs, thresholds).to(torch.uint8)
-            name = osp.relpath(sample.img_path, img_dir)[:-len(dataset.img_suffix)]
+            name = osp.relpath(sample.img_path, img_dir).removesuffix(dataset.img_suffix)
             write_label_png(osp.join(staging, name + '.png'), label.numpy(), palette)
             truth = sample.gt_sem_seg.data[0] if 'gt_sem_seg' in sample else None
             report.update(label, truth)

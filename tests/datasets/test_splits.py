@@ -67,3 +67,15 @@ def test_make_splits_tool(tmp_path, shapes_root):
     assert proc.returncode == 2
     assert 'no_such_image' in proc.stderr and 'Traceback' not in proc.stderr
     assert not (tmp_path / 'x').exists()
+
+
+@pytest.mark.parametrize('bad_id', ['/etc/labels/a', '../outside', 'a/../../b'])
+def test_ids_outside_the_data_folders_are_refused(tmp_path, bad_id):
+    from mmnoisy.datasets import InvalidDatasetError
+    from mmnoisy.datasets.splits import read_ids
+    path = tmp_path / 'list.txt'
+    path.write_text(f'fine_001\n{bad_id}\n')
+    with pytest.raises(InvalidDatasetError, match='outside the data folders'):
+        read_ids(str(path))
+    path.write_text('fine_001\nsub/dir/ok\n')
+    assert read_ids(str(path)) == ['fine_001', 'sub/dir/ok']

@@ -154,3 +154,62 @@ def test_adele_resume_refuses_a_label_set_outside_the_work_dir(label_set, refuse
     else:
         hook.after_load_checkpoint(runner, dict(adele=state))
         assert hook.label_set == label_set and hook.corrected == ['a.png']
+
+
+def tiny_model_cfg(num_classes):
+    from mmengine import Config
+
+    from conftest import REPO
+    cfg = Config.fromfile(f'{REPO}/tests/data/configs/tiny_shapes.py').model.to_dict()
+    cfg['decode_head']['num_classes'] = num_classes
+    return cfg
+
+
+def build(cfg):
+    from mmengine.registry import DefaultScope
+
+    from mmnoisy.registry import MODELS
+    with DefaultScope.overwrite_default_scope('mmnoisy'):
+        return MODELS.build(cfg)
+
+
+def test_shape_mismatch_behind_a_key_rename_is_one_clear_error():
+    """A plain 7-class checkpoint into a 9-class SemiSupervisedSegmentor: the wrapper renames
+    the keys on load, so shapes can only be compared after the rename."""
+    plain = build(tiny_model_cfg(7))
+    semi = build(dict(type='SemiSupervisedSegmentor', segmentor=tiny_model_cfg(9)))
+    with pytest.raises(CheckpointError, match=r'shape mismatch\(es\): segmentor\.decode_head'
+                       r'\.classifiers\.0\.weight \(7, 64, 3, 3\) vs \(9, 64, 3, 3\)'):
+        load_weights(semi, plain.state_dict())
+    load_weights(semi, plain.state_dict(), strict=False)  # the backbone loads, the head not
+    assert torch.equal(semi.segmentor.backbone.stem[0].weight, plain.backbone.stem[0].weight)
+
+
+def fake_runner(work_dir):
+    """The attributes and methods of MMNoisyRunner that pick the checkpoint to resume."""
+    from types import MethodType, SimpleNamespace
+
+    from mmengine.logging import MMLogger
+
+    from mmnoisy.engine import MMNoisyRunner
+    runner = SimpleNamespace(work_dir=str(work_dir), trust_checkpoint=False, _read_ahead={},
+                             logger=MMLogger.get_current_instance())
+    for name in ('_resume_candidates', '_latest_intact_checkpoint'):
+        setattr(runner, name, MethodType(getattr(MMNoisyRunner, name), runner))
+    return runner
+
+
+def test_resume_reads_only_this_work_dirs_runner_checkpoints(tmp_path):
+    work_dir = tmp_path / 'run'
+    work_dir.mkdir()
+    runner_like_checkpoint(work_dir / 'iter_2.pth')
+    runner_like_checkpoint(work_dir / 'best_mIoU_iter_3.pth')  # no optimizer state
+    marker = tmp_path / 'code_ran'
+    torch.save(dict(state_dict={}, meta=RunsCode(marker)), tmp_path / 'downloaded.pth')
+    os.symlink(tmp_path / 'downloaded.pth', work_dir / 'iter_9.pth')
+    runner = fake_runner(work_dir)
+    candidates = runner._resume_candidates()
+    assert [os.path.basename(p) for p in candidates] == ['iter_9.pth', 'iter_2.pth']
+    # The link leads outside the work dir: read as a foreign file, refused, never unpickled.
+    assert runner._latest_intact_checkpoint().endswith('iter_2.pth')
+    assert not marker.exists()

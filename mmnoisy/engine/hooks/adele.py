@@ -28,6 +28,7 @@ from mmengine.runner import EpochBasedTrainLoop
 
 from mmnoisy.datasets.correctable import CorrectableLabelDataset
 from mmnoisy.datasets.label_io import read_label, write_label
+from mmnoisy.engine.checkpoint import is_resuming
 from mmnoisy.evaluation.early_learning import (NEVER, correction_start_epoch, fit_iou_curve,
                                                iou_curve, iou_curve_derivative)
 from mmnoisy.pseudo.dense_crf import DenseCRFParams, require_pydensecrf
@@ -251,7 +252,7 @@ class AdaptiveLabelCorrectionHook(Hook):
         state = checkpoint.get('adele')
         # `load_from` (fine-tuning from an earlier run) starts fresh curves: only --resume
         # continues that run's curves, triggers and label set.
-        if state is None or not getattr(runner, '_resume', False):
+        if state is None or not is_resuming(runner):
             return
         self.curves = {k: list(v) for k, v in state['curves'].items()}
         self.triggered = {int(k): v for k, v in state['triggered'].items()}

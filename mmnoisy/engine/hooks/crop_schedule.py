@@ -6,6 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmnoisy.datasets.transforms import CentroidCrop
+from mmnoisy.engine.checkpoint import is_resuming
 from mmnoisy.registry import HOOKS
 
 Size = Tuple[int, int]
@@ -135,7 +136,7 @@ class CropScheduleHook(Hook):
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         # Only --resume continues the schedule; `load_from` starts a new one.
-        if STATE_KEY in checkpoint and getattr(runner, '_resume', False):
+        if STATE_KEY in checkpoint and is_resuming(runner):
             self.load_state_dict(checkpoint[STATE_KEY])
 
     def state_dict(self) -> dict:

@@ -11,7 +11,7 @@ import shutil
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
 import torch
-from mmengine.dist import is_main_process
+from mmengine.dist import barrier, is_main_process
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import IterBasedTrainLoop
@@ -140,6 +140,7 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         super().__init__(runner, dataloader, max_iters=sum(self.stage_iters),
                          val_begin=val_begin, val_interval=val_interval)
         torch.set_rng_state(rng_state)
+        self.dataloader_iterator = None  # unused: each stage iterates its own loader
         self.round_lr_factor = round_lr_factor
         self.teacher_cfg = copy.deepcopy(teacher)
         self.current_dataloader: Optional[DataLoader] = None
@@ -200,9 +201,15 @@ class SelfTrainingLoop(IterBasedTrainLoop):
 
     def _check_resumed_pseudo_dir(self) -> None:
         """Refuse resumed round state whose pseudo labels lie outside this work dir: they
-        belong to another run, which this one would read as its own (and relabel)."""
-        pseudo_dir = self._state()['pseudo_dir']
-        if pseudo_dir and not is_inside(pseudo_dir, self.runner.work_dir):
+        belong to another run, which this one would read as its own (and relabel). A work dir
+        that was moved (the recorded folder is gone) is followed."""
+        state = self._state()
+        pseudo_dir = state['pseudo_dir']
+        if not pseudo_dir or is_inside(pseudo_dir, self.runner.work_dir):
+            return
+        if not osp.exists(pseudo_dir):
+            self._save_state(pseudo_dir=self._pseudo_dir(state['stage']))
+        else:
             raise CheckpointError(
                 f'the resumed checkpoint records the pseudo labels of its round in '
                 f'{pseudo_dir}, outside this work dir {self.runner.work_dir}: it was written '
@@ -217,6 +224,9 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             self._begin_stage(stage)
         state = self._state()
         start, end = state['stage_start'], state['stage_start'] + self.stage_iters[stage]
+        if self._iter >= end:  # resumed from the stage's last checkpoint: nothing to redo
+            self._finish_stage(stage)
+            return
         loader = self.dataloader if stage == 0 else self._round_dataloader(
             stage, state['pseudo_dir'])
         self.current_dataloader = loader
@@ -233,8 +243,11 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             if self._validates_now(start, end):
                 self.runner.val_loop.run()
         if self._iter == end:
-            self._keep_stage_best(stage)
-            self._save_state(stage=stage + 1, started=False)
+            self._finish_stage(stage)
+
+    def _finish_stage(self, stage: int) -> None:
+        self._keep_stage_best(stage)
+        self._save_state(stage=stage + 1, started=False)
 
     @staticmethod
     def _batches_from(loader: DataLoader, done: int) -> Iterator:
@@ -275,7 +288,7 @@ class SelfTrainingLoop(IterBasedTrainLoop):
     def _begin_stage(self, stage: int) -> None:
         pseudo_dir = None
         if stage > 0:
-            pseudo_dir = osp.join(self.runner.work_dir, f'round_{stage}', 'pseudo')
+            pseudo_dir = self._pseudo_dir(stage)
             model = self._labelling_model(stage)
             summary = self.pseudo_labeler.run(model, self.unlabeled_dataloader, pseudo_dir,
                                               ratio=self.ratios[stage - 1])
@@ -283,6 +296,9 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         self._reset_optimization(stage)
         self._save_state(stage=stage, started=True, stage_start=self._iter,
                          pseudo_dir=pseudo_dir)
+
+    def _pseudo_dir(self, stage: int) -> str:
+        return osp.join(self.runner.work_dir, f'round_{stage}', 'pseudo')
 
     def _labelling_model(self, stage: int):
         """The configured teacher in round 1, else the best checkpoint so far."""
@@ -307,6 +323,9 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         return teacher
 
     def _load_best_checkpoint(self) -> None:
+        # Only the main process saves checkpoints: the others wait until the best one is
+        # whole, so that every replica labels and trains from the same weights.
+        barrier()
         best = self.runner.message_hub.get_info('best_ckpt')
         if best and osp.isfile(best):
             self.runner.logger.info(f'loading the best checkpoint so far: {best}')
