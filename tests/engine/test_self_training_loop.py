@@ -114,3 +114,23 @@ def test_resume_refuses_pseudo_labels_of_another_run(tmp_path, shapes_root, full
     errors = [line for line in proc.stderr.splitlines() if line.startswith('error: ')]
     assert proc.returncode == 2 and len(errors) == 1, proc.stderr[-2000:]
     assert 'pseudo labels of its round' in errors[0] and 'outside this work dir' in errors[0]
+
+
+@pytest.mark.slow
+def test_killed_at_a_stage_end_resumes_without_replaying_it(tmp_path, shapes_root):
+    config = tmp_path / 'stop.py'
+    config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
+                      "custom_imports = dict(imports=['stop_at_iter_hook'])\n"
+                      "custom_hooks = [dict(type='StopAtIterHook', stop_iter=7)]\n")
+    work_dir = tmp_path / 'work'
+    proc = train(work_dir, shapes_root, config=str(config), check=False)
+    assert proc.returncode == 3  # killed after iteration 7, the last of round 1
+    proc = train(work_dir, shapes_root, resume=True)
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 0, iter: 7' in log
+    assert 'advancing the dataloader' not in log  # round 1's batches are not drawn again
+    assert 'self-training round 1/2' not in log
+    assert 'self-training round 2/2 (ratio 1.0): iterations 8-10' in log
+    assert 'Iter(val)' in log.split('self-training round 2/2')[0]  # round 1 scored first
+    assert torch.load(f'{work_dir}/iter_{TOTAL_ITERS}.pth',
+                      weights_only=False)['meta']['iter'] == TOTAL_ITERS

@@ -224,7 +224,11 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             self._begin_stage(stage)
         state = self._state()
         start, end = state['stage_start'], state['stage_start'] + self.stage_iters[stage]
-        if self._iter >= end:  # resumed from the stage's last checkpoint: nothing to redo
+        if self._iter >= end:
+            # Resumed from the stage's last checkpoint: no batch to redo, but a kill between
+            # that checkpoint and the stage's last validation would lose its score.
+            if self.runner.val_loop is not None:
+                self.runner.val_loop.run()
             self._finish_stage(stage)
             return
         loader = self.dataloader if stage == 0 else self._round_dataloader(
