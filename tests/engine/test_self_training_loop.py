@@ -20,6 +20,18 @@ def train(work_dir, data_root, *extra, config=SEMI_CONFIG, check=True, resume=Fa
     return run_tool(*args, *semi_options(data_root, *extra), env=env, check=check)
 
 
+def killed_after(stop_iter, tmp_path, data_root):
+    """The work dir of a tiny run killed (os._exit) right after iteration ``stop_iter``."""
+    config = tmp_path / 'stop.py'
+    config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
+                      "custom_imports = dict(imports=['stop_at_iter_hook'])\n"
+                      f"custom_hooks = [dict(type='StopAtIterHook', stop_iter={stop_iter})]\n")
+    work_dir = tmp_path / 'work'
+    proc = train(work_dir, data_root, config=str(config), check=False)
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    return work_dir
+
+
 @pytest.fixture(scope='module')
 def full_run(tmp_path_factory, shapes_root):
     work_dir = tmp_path_factory.mktemp('st_full')
@@ -56,13 +68,7 @@ def test_each_stage_restarts_the_lr_schedule(full_run):
 
 @pytest.mark.slow
 def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run):
-    config = tmp_path / 'stop.py'
-    config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
-                      "custom_imports = dict(imports=['stop_at_iter_hook'])\n"
-                      "custom_hooks = [dict(type='StopAtIterHook', stop_iter=8)]\n")
-    work_dir = tmp_path / 'work'
-    proc = train(work_dir, shapes_root, config=str(config), check=False)
-    assert proc.returncode == 3  # killed after iteration 8, the first of round 2
+    work_dir = killed_after(8, tmp_path, shapes_root)  # the first iteration of round 2
     labels_round_1 = {p: osp.getmtime(p) for p in glob(f'{work_dir}/round_1/pseudo/*.png')}
     assert labels_round_1 and glob(f'{work_dir}/round_2/pseudo/*.png')
     proc = train(work_dir, shapes_root, resume=True)
@@ -118,13 +124,7 @@ def test_resume_refuses_pseudo_labels_of_another_run(tmp_path, shapes_root, full
 
 @pytest.mark.slow
 def test_killed_at_a_stage_end_resumes_without_replaying_it(tmp_path, shapes_root):
-    config = tmp_path / 'stop.py'
-    config.write_text(f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
-                      "custom_imports = dict(imports=['stop_at_iter_hook'])\n"
-                      "custom_hooks = [dict(type='StopAtIterHook', stop_iter=7)]\n")
-    work_dir = tmp_path / 'work'
-    proc = train(work_dir, shapes_root, config=str(config), check=False)
-    assert proc.returncode == 3  # killed after iteration 7, the last of round 1
+    work_dir = killed_after(7, tmp_path, shapes_root)  # the last iteration of round 1
     proc = train(work_dir, shapes_root, resume=True)
     log = proc.stdout + proc.stderr
     assert 'resumed epoch: 0, iter: 7' in log
