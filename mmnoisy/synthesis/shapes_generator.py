@@ -21,7 +21,7 @@ from mmnoisy.datasets.label_io import write_label
 from mmnoisy.datasets.shapes import CLASSES, PALETTE
 from mmnoisy.datasets.splits import make_dst_cbc_splits, write_splits
 from mmnoisy.utils.errors import OutputDirError
-from mmnoisy.utils.output_dir import (check_output_dir, publish_output_dir,
+from mmnoisy.utils.output_dir import (MARKER, check_output_dir, publish_output_dir,
                                       stage_output_dir)
 from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
@@ -247,6 +247,10 @@ def _read_meta(root: str) -> Optional[dict]:
         return json.load(f)
 
 
+# What a demo root holds when the generator wrote it, and nothing else.
+GENERATED = ('JPEGImages', 'SegmentationClass', 'ImageSets', 'meta.json', MARKER)
+
+
 def generate_shapes_dataset(root: str,
                             spec: ShapesSpec = ShapesSpec(),
                             workers: int = 0,
@@ -282,6 +286,13 @@ def generate_shapes_dataset(root: str,
         raise OutputDirError(
             f'{root} already holds demo data of another spec (meta.json differs); choose '
             'another folder or pass overwrite=True (--overwrite) to replace it')
+    added = sorted(set(os.listdir(root)) - set(GENERATED)) if osp.isdir(root) else []
+    if added:
+        # Other tools write into the demo root (e.g. synth_noise's noisy-label folders):
+        # replacing the root would delete them.
+        raise OutputDirError(
+            f'{root} holds files the generator did not write ({", ".join(added[:5])}); '
+            'replacing it would delete them: move them out first, or choose another folder')
     staging = stage_output_dir(root, (), GENERATOR_TOOL)
     for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
         os.makedirs(osp.join(staging, sub))

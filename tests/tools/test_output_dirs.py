@@ -207,6 +207,16 @@ def test_demo_data_replaces_its_own_data_only_when_asked(tmp_path, capsys, monke
     assert code == 0, err[-3000:]
     assert '"seed": 1' in open(root / 'meta.json').read()
     assert sorted(p.name for p in tmp_path.iterdir()) == ['shapes']  # no .partial, no .old
+    # Another tool's output inside the demo root (docs/adele.md puts noisy labels there):
+    # --overwrite must not delete it with the old data.
+    noisy = root / 'SegmentationClassNoisy_moderate'
+    noisy.mkdir()
+    (noisy / 'a.png').write_bytes(b'noisy')
+    code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *DEMO,
+                                 '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
+    assert_refused(code, err, 'SegmentationClassNoisy_moderate', 'move them out first')
+    assert (noisy / 'a.png').read_bytes() == b'noisy' and '"seed": 1' in open(
+        root / 'meta.json').read()
 
 
 def test_leftover_staging_folder_is_replaced_only_if_the_tool_wrote_it(voc, tmp_path, capsys,
