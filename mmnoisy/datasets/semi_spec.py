@@ -72,10 +72,11 @@ class SemiDataSpec:
     """The data of a semi-supervised method: one template, two split lists, the pipelines
     and the batch composition, from which every stage's dataloader is derived.
 
-    Configs name it at the top level (``semi_data = dict(type='SemiDataSpec', ...)``); the
-    runner (:class:`mmnoisy.engine.MMNoisyRunner`) builds it and hands it to the loops, and
-    completes every dataloader whose dataset has no ``type`` from the template, so that val
-    and test loaders follow the data root too.
+    Configs name it at the top level (``semi_data = dict(type='SemiDataSpec', ...)``). The
+    runner (:class:`mmnoisy.engine.MMNoisyRunner`) derives the supervised stage's loader from
+    it and completes every dataloader whose dataset has no ``type`` from the template, so
+    that val and test loaders follow the data root too; the loops and tools build it from
+    the config (:func:`semi_data_spec`) for the rest.
 
     Args:
         dataset (dict): The dataset template: ``type``, ``data_root``, ``data_prefix``
@@ -122,10 +123,10 @@ class SemiDataSpec:
                  labelling_workers: int = 0) -> None:
         if 'type' not in dataset:
             raise ConfigError('semi_data.dataset needs a type, e.g. '
-                             "type='PascalVOCSplitDataset'")
+                              "type='PascalVOCSplitDataset'")
         if len(source_ratio) != 2 or min(source_ratio) < 1:
             raise ConfigError('semi_data.source_ratio must be (labelled, unlabelled) images '
-                             f'per batch, each >= 1; got {tuple(source_ratio)}')
+                              f'per batch, each >= 1; got {tuple(source_ratio)}')
         self.template = copy.deepcopy(dict(dataset))
         self.labeled_split = labeled_split
         self.unlabeled_split = unlabeled_split

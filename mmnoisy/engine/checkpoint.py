@@ -115,7 +115,7 @@ def _corrupt(path: str, option: str, error: Exception) -> CheckpointError:
 
 
 def weights_of(checkpoint: Dict, revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.',
-                                                                          ''), )) -> Dict:
+                                                                            ''), )) -> Dict:
     """The model weights of a checkpoint (runner checkpoint or plain state dict)."""
     state = checkpoint.get('state_dict', checkpoint)
     if not isinstance(state, dict):

@@ -9,7 +9,7 @@ from mmengine.dataset import ConcatDataset
 
 from mmnoisy.datasets.label_io import write_label
 from mmnoisy.datasets.samplers import (CentroidSample, ClassUniformSampler, MultiSourceSampler,
-                                      with_cache_dir)
+                                       with_cache_dir)
 
 
 class LabelFolder:

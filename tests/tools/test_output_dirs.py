@@ -82,7 +82,7 @@ def test_label_tools_refuse_inputs_and_foreign_folders(tool, case, voc, tmp_path
     before = snapshot(voc)
     out = CASES[case](voc, tmp_path)
     code, _, err = run_tool_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, out, REASONS[case], 'refusing to overwrite')
     assert snapshot(voc) == before  # the inputs byte for byte, and nothing added
     assert not osp.exists(osp.normpath(out) + '.partial')
@@ -109,7 +109,7 @@ def test_rerun_replaces_its_own_earlier_output(tool, voc, tmp_path, capsys, monk
         split = tmp_path / f'ids_{count}.txt'
         split.write_text('\n'.join(ids[:count]))
         code, _, err = run_tool_main(tool, f'{voc}/SegmentationClass', out, *LABEL_TOOLS[tool],
-                                option, split, capsys=capsys, monkeypatch=monkeypatch)
+                                     option, split, capsys=capsys, monkeypatch=monkeypatch)
         assert code == 0, err[-3000:]
         assert sorted(f for f in os.listdir(out) if f.endswith('.png')) == sorted(
             f'{i}.png' for i in ids[:count])
@@ -122,11 +122,11 @@ def test_output_of_another_tool_is_refused(voc, tmp_path, capsys, monkeypatch):
     out = str(tmp_path / 'noisy')
     labels = f'{voc}/SegmentationClass'
     code, _, err = run_tool_main('tools/synth_noise.py', labels, out, '--num-classes', '9',
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     before = snapshot(out)
     code, _, err = run_tool_main('tools/synth_sparse_labels.py', labels, out, '--num-classes', '9',
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, 'was written by synth_noise, not by synth_sparse_labels')
     assert snapshot(out) == before
 
@@ -135,8 +135,8 @@ def test_sparse_report_is_not_written_among_the_inputs(voc, tmp_path, capsys, mo
     before = snapshot(voc)
     labels = f'{voc}/SegmentationClass'
     code, _, err = run_tool_main('tools/synth_sparse_labels.py', labels, tmp_path / 'out',
-                            '--report', f'{labels}/coverage.json', capsys=capsys,
-                            monkeypatch=monkeypatch)
+                                 '--report', f'{labels}/coverage.json', capsys=capsys,
+                                 monkeypatch=monkeypatch)
     assert_refused(code, err, 'lies inside the input folder')
     assert snapshot(voc) == before and not osp.exists(tmp_path / 'out')
 
@@ -159,11 +159,11 @@ def pseudo_label_args(voc, out, tmp_path):
 
 @pytest.mark.parametrize('case', sorted(PSEUDO_CASES))
 def test_pseudo_label_refuses_inputs_and_foreign_folders(case, voc, tmp_path, capsys,
-                                                        monkeypatch):
+                                                         monkeypatch):
     before = snapshot(voc)
     out = PSEUDO_CASES[case](voc, tmp_path)
     code, _, err = run_tool_main('tools/pseudo_label.py', *pseudo_label_args(voc, out, tmp_path),
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, out, REASONS[case])
     assert snapshot(voc) == before
     assert not osp.exists(tmp_path / 'work')  # refused before the runner was built
@@ -186,7 +186,7 @@ def test_demo_data_never_replaces_a_folder_it_did_not_write(tmp_path, capsys, mo
     os.makedirs(root)
     (root / 'notes.txt').write_text('keep me')
     code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *DEMO,
-                            '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
+                                 '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, str(root), 'was not written by generate_demo_data')
     assert os.listdir(root) == ['notes.txt'] and (root / 'notes.txt').read_text() == 'keep me'
     assert not osp.exists(f'{root}.partial')
@@ -195,15 +195,15 @@ def test_demo_data_never_replaces_a_folder_it_did_not_write(tmp_path, capsys, mo
 def test_demo_data_replaces_its_own_data_only_when_asked(tmp_path, capsys, monkeypatch):
     root = tmp_path / 'shapes'
     code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *DEMO,
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     assert open(root / MARKER).read().strip() == 'generate_demo_data'
     other_spec = ('--seed', '1', *DEMO)
     code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *other_spec,
-                            capsys=capsys, monkeypatch=monkeypatch)
+                                 capsys=capsys, monkeypatch=monkeypatch)
     assert_refused(code, err, '--overwrite')
     code, _, err = run_tool_main('tools/generate_demo_data.py', '--out', root, *other_spec,
-                            '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
+                                 '--overwrite', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err[-3000:]
     assert '"seed": 1' in open(root / 'meta.json').read()
     assert sorted(p.name for p in tmp_path.iterdir()) == ['shapes']  # no .partial, no .old
@@ -220,7 +220,7 @@ def test_demo_data_replaces_its_own_data_only_when_asked(tmp_path, capsys, monke
 
 
 def test_leftover_staging_folder_is_replaced_only_if_the_tool_wrote_it(voc, tmp_path, capsys,
-                                                                      monkeypatch):
+                                                                       monkeypatch):
     out, labels = str(tmp_path / 'noisy'), f'{voc}/SegmentationClass'
     os.makedirs(out + '.partial')
     with open(f'{out}.partial/notes.txt', 'w') as f:

@@ -23,7 +23,7 @@ def test_synth_sparse_labels_tool(tmp_path, shapes_root, capsys, monkeypatch):
                     str(tmp_path / 'a'), *map(str, args))
     assert 'of the labelled pixels kept' in proc.stdout
     code, out, _ = run_tool_main('tools/synth_sparse_labels.py', f'{shapes_root}/SegmentationClass',
-                              tmp_path / 'b', *args, capsys=capsys, monkeypatch=monkeypatch)
+                                 tmp_path / 'b', *args, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0 and 'of the labelled pixels kept' in out
     outs = [tmp_path / 'a', tmp_path / 'b']
     report = json.load(open(outs[0] / 'coverage.json'))
@@ -45,13 +45,13 @@ def test_convert_dinov2_round_trip(tmp_path, capsys, monkeypatch):
     torch.save(model.state_dict(), src)
     mmpre, back = tmp_path / 'mmpre.pth', tmp_path / 'back.pth'
     code, out, _ = run_tool_main('tools/convert_dinov2.py', src, mmpre, '--to', 'mmpretrain',
-                              '--add-prefix', 'backbone.', capsys=capsys,
-                              monkeypatch=monkeypatch)
+                                 '--add-prefix', 'backbone.', capsys=capsys,
+                                 monkeypatch=monkeypatch)
     assert code == 0 and 'vit_small' in out and 'official -> mmpretrain' in out
     converted = torch.load(mmpre, weights_only=True)
     assert 'backbone.layers.0.ln1.weight' in converted
     code, _, _ = run_tool_main('tools/convert_dinov2.py', mmpre, back, '--to', 'official',
-                            '--prefix', 'backbone.', capsys=capsys, monkeypatch=monkeypatch)
+                               '--prefix', 'backbone.', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0
     original, restored = model.state_dict(), torch.load(back, weights_only=True)
     assert set(restored) == set(original)
@@ -67,7 +67,7 @@ def test_convert_dinov2_reports_shape_mismatch(tmp_path, capsys, monkeypatch):
     src = tmp_path / 'bad.pth'
     torch.save(state, src)
     code, _, err = run_tool_main('tools/convert_dinov2.py', src, tmp_path / 'out.pth', '--to',
-                              'mmpretrain', capsys=capsys, monkeypatch=monkeypatch)
+                                 'mmpretrain', capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1
     assert 'missing: norm.bias' in err and 'shape of blocks.0.mlp.fc1.weight' in err
     assert not (tmp_path / 'out.pth').exists()

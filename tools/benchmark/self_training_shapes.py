@@ -70,7 +70,7 @@ def parse_log(log):
     text = open(log).read()
     table = text[text.rindex('per class results:'):]
     iou = {m[0]: float(m[1]) for m in re.findall(r'^\|\s*(\w+)\s*\|\s*([0-9.]+|nan)\s*\|',
-                                                  table, re.M) if m[0] != 'Class'}
+                                                 table, re.M) if m[0] != 'Class'}
     miou = float(re.findall(r'mIoU: ([0-9.]+)', text)[-1])
     stamps = [(datetime.datetime.strptime(m.group(1), '%Y/%m/%d %H:%M:%S'), line)
               for line in text.splitlines() for m in [STAMP.match(line)] if m]

@@ -54,7 +54,7 @@ def _tile_centroids(label: np.ndarray, num_classes: int, tile_size: int,
         return centroids
     # (rows, cols, tile, tile) view of the full tiles
     tiles = label[:rows * tile_size, :cols * tile_size].reshape(rows, tile_size, cols,
-                                                              tile_size).swapaxes(1, 2)
+                                                                tile_size).swapaxes(1, 2)
     tiles = tiles.reshape(rows * cols, tile_size * tile_size).astype(np.int64)
     keep = (tiles >= 0) & (tiles < num_classes) & (tiles != ignore_index)
     # one bin per (tile, class): pixel counts and sums of in-tile coordinates

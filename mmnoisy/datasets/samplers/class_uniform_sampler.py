@@ -121,7 +121,7 @@ class ClassUniformSampler(Sampler):
         """All draws of ``epoch`` (every rank's), random draws first unless shuffled."""
         rng = np.random.default_rng([self.seed, epoch])
         draws: List[int] = [int(i) for i in _wrapped_draw(range(len(self.dataset)),
-                                                         self.num_rand, rng)]
+                                                          self.num_rand, rng)]
         for class_id in range(self.num_classes):
             if self.centroids[class_id] and self.num_per_class:
                 draws += [CentroidSample(image, (x, y), class_id) for image, x, y in

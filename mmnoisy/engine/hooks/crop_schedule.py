@@ -50,8 +50,8 @@ class CropScheduleHook(Hook):
     It sets the ``crop_size`` of every :class:`CentroidCrop` in the running training
     dataloader's pipeline (a value in shared memory, read by loader workers too). A data
     preprocessor that pads to a fixed ``size`` is switched to padding each batch to its own
-    largest crop, so batches of the previous size still stack. With an epoch-based loop the change comes
-    before the epoch's iterator is built. With an iteration-based loop (``epoch_iters``
+    largest crop, so batches of the previous size still stack. With an epoch-based loop the
+    change comes before the epoch's iterator is built. With an iteration-based loop (``epoch_iters``
     given, e.g. :class:`SelfTrainingLoop`) it comes after the last iteration of an epoch,
     for the batches the loader prepares next (workers may hold a few prefetched batches of the
     previous size). With ``scale_batch`` the batch grows by ``full area // crop area`` at
