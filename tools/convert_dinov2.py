@@ -17,6 +17,7 @@ from typing import Dict, Optional
 import torch
 
 from mmnoisy.apis.cli import run_cli
+from mmnoisy.engine.checkpoint import read_checkpoint
 from mmnoisy.models.backbones.dinov2 import ARCH_SETTINGS, DINOv2
 from mmnoisy.models.backbones.dinov2_keys import (is_mmpretrain_layout, official_to_mmpretrain,
                                                   to_official_layout)
@@ -97,7 +98,9 @@ def read_official(src: str, ckpt, prefix: str) -> Dict[str, torch.Tensor]:
 
 def main():
     args = parse_args()
-    ckpt = torch.load(args.src, map_location='cpu', weights_only=True)
+    # The one checkpoint reader: names a missing, empty or corrupt file in one line, reads
+    # runner checkpoints, and never unpickles code.
+    ckpt = read_checkpoint(args.src, option='SRC')
     state_dict = read_official(args.src, ckpt, args.prefix)
     source = 'mmpretrain' if is_mmpretrain_layout(
         {k[len(args.prefix):]: v for k, v in ckpt.get('state_dict', ckpt).items()}) \

@@ -27,3 +27,28 @@ def test_not_a_dinov2_state_dict(tmp_path, state_dict, fragments):
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
     assert not dst.exists()
+
+
+@pytest.mark.parametrize('kind', ['runner_checkpoint', 'missing', 'empty'])
+def test_input_read_through_the_checkpoint_policy(tmp_path, kind):
+    """A training run's checkpoint (HistoryBuffer log state) is read without unpickling and
+    reported as not DINOv2; a missing or empty file is named: one line each, no traceback."""
+    from mmengine.logging import HistoryBuffer
+    src, dst = tmp_path / 'src.pth', tmp_path / 'dst.pth'
+    if kind == 'runner_checkpoint':
+        history = HistoryBuffer()
+        history.update(1.0)
+        torch.save(dict(state_dict={'conv1.weight': torch.zeros(2)},
+                        message_hub=dict(log_scalars={'loss': history})), src)
+        expected = 'is not a DINOv2 state dict'
+    elif kind == 'empty':
+        src.write_bytes(b'')
+        expected = 'is empty (0 bytes)'
+    else:
+        expected = 'does not exist'
+    proc = run_tool('tools/convert_dinov2.py', str(src), str(dst), '--to', 'official',
+                    check=False)
+    lines = [line for line in proc.stderr.splitlines() if line.startswith('error:')]
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+    assert len(lines) == 1 and expected in lines[0] and str(src) in lines[0], lines
+    assert not dst.exists()
