@@ -99,6 +99,82 @@ def semi_setup(shapes_root):
     return model, Runner.build_dataloader(loader_cfg)
 
 
+class RecordingVisualizer:
+    """Stands in for ``runner.visualizer`` in hook tests without a runner: keeps what the
+    hook sends."""
+
+    def __init__(self):
+        self.scalars, self.images = [], []  # (step, {tag: value}), (step, name, image)
+
+    def add_scalars(self, scalar_dict, step=0, **kwargs):
+        self.scalars.append((step, dict(scalar_dict)))
+
+    def add_image(self, name, image, step=0, **kwargs):
+        self.images.append((step, name, image))
+
+    def series(self, tag):
+        """[(step, value)] of one scalar tag, in the order sent."""
+        return [(step, d[tag]) for step, d in self.scalars if tag in d]
+
+
+def train_with_visualizer(config, work_dir, options, hooks=()):
+    """Train ``config`` in this process, without validation, with mmengine's local and
+    TensorBoard visualizer backends; returns the run's ``vis_data`` folder.
+
+    Args:
+        config (str): Config path relative to the repo root.
+        work_dir: The run's work dir.
+        options (dict): Merged into the config (as ``--cfg-options``).
+        hooks: ``(hook, priority)`` pairs registered besides the config's hooks.
+    """
+    from glob import glob
+
+    from mmengine.config import Config
+
+    from mmnoisy.engine import MMNoisyRunner
+    cfg = Config.fromfile(osp.join(REPO, config))
+    cfg.merge_from_dict(options)
+    cfg.work_dir = str(work_dir)
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    # mmengine keeps one visualizer per name in a process: each run names its own.
+    cfg.visualizer = dict(type='SegLocalVisualizer', name=f'visualizer_{work_dir}',
+                          vis_backends=[dict(type='LocalVisBackend'),
+                                        dict(type='TensorboardVisBackend')])
+    runner = MMNoisyRunner.from_cfg(cfg)
+    for hook, priority in hooks:
+        runner.register_hook(hook, priority)
+    runner.train()
+    (vis_data, ) = glob(f'{work_dir}/*/vis_data')
+    return vis_data
+
+
+def local_scalars(vis_data):
+    """{tag: [(step, value)]} from a LocalVisBackend's ``scalars.json``."""
+    import json
+    from collections import defaultdict
+    series = defaultdict(list)
+    with open(osp.join(vis_data, 'scalars.json')) as f:
+        for line in f:
+            record = json.loads(line)
+            for tag, value in record.items():
+                if tag != 'step':
+                    series[tag].append((record['step'], value))
+    return series
+
+
+def tensorboard_events(vis_data):
+    """The TensorboardVisBackend's event file(s) in ``vis_data``, read back."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(vis_data, size_guidance={'scalars': 0, 'images': 0})
+    events.Reload()
+    return events
+
+
+def tensorboard_scalars(events, tag):
+    """[(step, value)] of one TensorBoard scalar tag."""
+    return [(e.step, e.value) for e in events.Scalars(tag)]
+
+
 def logged_lrs(work_dir):
     """{iteration: learning rate} from every run's scalars.json in ``work_dir``."""
     import json

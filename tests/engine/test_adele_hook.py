@@ -1,17 +1,22 @@
 """AdaptiveLabelCorrectionHook end to end through the real runner on tiny data."""
 import json
+import logging
 import os
 import os.path as osp
 
+from glob import glob
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
+from mmengine.hooks import Hook
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from PIL import Image
 
-from conftest import run_tool
+from conftest import (RecordingVisualizer, local_scalars, run_tool, tensorboard_events,
+                      tensorboard_scalars, train_with_visualizer)
 from mmnoisy.evaluation import TrainIoUAccumulator
 
 CONFIG = 'tests/data/configs/tiny_adele_shapes.py'
@@ -121,8 +126,9 @@ def noisy_train_set(root, pipeline=PIPELINE):
 def correction_runner(root, work_dir, model, loader=None):
     """The parts of a runner the correction pass uses, around the noisy train set."""
     loader = loader or SimpleNamespace(dataset=noisy_train_set(root))
-    return SimpleNamespace(work_dir=str(work_dir), model=model,
-                           train_loop=SimpleNamespace(dataloader=loader))
+    return SimpleNamespace(work_dir=str(work_dir), model=model, iter=0,
+                           train_loop=SimpleNamespace(dataloader=loader),
+                           visualizer=RecordingVisualizer())
 
 
 def test_correction_pass_writes_and_dataset_reads(noisy_root, tmp_path):
@@ -206,3 +212,136 @@ def test_label_set_change_reaches_running_persistent_workers(noisy_root, tmp_pat
                 assert cls in label and not np.array_equal(label, Image.open(noisy))
             else:
                 assert path == noisy
+
+
+# ---------------------------------------------------------------- visualizer and warnings
+CLASSES = ('background', 'disc', 'square', 'triangle', 'ring', 'cross', 'ellipse', 'star',
+           'bar')
+
+
+class ConfidentDisc(Hook):
+    """Before ADELE's last correction, makes the head predict disc everywhere with high
+    confidence (the tiny model's own predictions, background only, change no label): the
+    pass then turns every label that holds a disc into disc (rule 2 keeps the others)."""
+    priority = 'ABOVE_NORMAL'  # before AdaptiveLabelCorrectionHook (NORMAL)
+
+    def after_train_epoch(self, runner):
+        if self.is_last_train_epoch(runner):
+            runner.model.decode_head.classifiers[0].bias.data[1] += 30.0
+
+
+@pytest.fixture(scope='module')
+def visual_run(noisy_root, tmp_path_factory):
+    """A 2-epoch run of the tiny config on 8 images (2 iterations an epoch, a record each),
+    every class triggered after epoch 1 (r=-1), then one correction pass; (work dir,
+    vis_data folder, adele_curves.json)."""
+    work_dir = tmp_path_factory.mktemp('adele_visuals')
+    inner = 'train_dataloader.dataset.dataset'
+    vis_data = train_with_visualizer(CONFIG, work_dir, {
+        f'{inner}.data_root': noisy_root, f'{inner}.indices': 8,
+        'train_dataloader.batch_size': 4, 'default_hooks.checkpoint.interval': 100
+    }, hooks=[(ConfidentDisc(), ConfidentDisc.priority)])
+    return work_dir, vis_data, read_curves(work_dir)
+
+
+def label_changes(work_dir, state, root):
+    """{label name: (pixels that differ from the original, their new classes)} of the
+    labels the last pass wrote."""
+    label_dir = osp.join(work_dir, state['label_set'])
+    changes = {}
+    for name in os.listdir(label_dir):
+        new = np.array(Image.open(osp.join(label_dir, name)))
+        original = np.array(Image.open(osp.join(root, NOISY, name)))
+        changes[name] = (int((new != original).sum()), set(np.unique(new[new != original])))
+    return changes
+
+
+def test_visualizer_gets_curves_triggers_and_changes(visual_run, noisy_root):
+    """scalars.json of the LocalVisBackend: the curves, trigger states and pass counts at
+    steps = iterations done, the counts equal to the label files' differences; the curve
+    plots in vis_image; the pass's log line."""
+    work_dir, vis_data, state = visual_run
+    scalars = local_scalars(vis_data)
+    for cls, name in enumerate(CLASSES):
+        assert scalars[f'adele/train_iou/{name}'] == [
+            (step + 1, pytest.approx(curve[cls]))
+            for step, curve in enumerate(state['curves']['noisy'])]
+        assert len(scalars[f'adele/iou_el/{name}']) == 4  # clean labels were given
+    # Epoch 0 (2 records): too few to fit, start epoch 16; epoch 1: every class triggers.
+    assert state['triggered'] == {str(c): 1 for c in range(1, 9)}
+    for name in CLASSES[1:]:
+        assert scalars[f'adele/start_epoch/{name}'] == [(2, 16), (4, 1)]
+        assert scalars[f'adele/triggered/{name}'] == [(2, 0), (4, 1)]
+    changes = label_changes(work_dir, state, noisy_root)
+    assert changes and set(changes) == set(state['corrected'])
+    assert all(classes == {1} for _, classes in changes.values())  # all relabelled to disc
+    pixels = sum(n for n, _ in changes.values())
+    assert scalars['adele/changed_pixels'] == [(4, pixels)]
+    assert scalars['adele/changed_pixels/disc'] == [(4, pixels)]
+    assert scalars['adele/changed_pixels/background'] == [(4, 0)]
+    assert scalars['adele/changed_images'] == [(4, len(changes))]
+    assert scalars['adele/changed_images/disc'] == [(4, len(changes))]
+    assert scalars['adele/changed_images/square'] == [(4, 0)]
+    pngs = sorted(os.listdir(osp.join(work_dir, 'adele_curves')))
+    images = sorted(os.listdir(osp.join(vis_data, 'vis_image')))
+    assert len(pngs) == 8 and images == [f'adele_curves_{p[:-4]}_4.png' for p in pngs]
+    np.testing.assert_array_equal(
+        np.array(Image.open(osp.join(vis_data, 'vis_image', images[0])).convert('RGB')),
+        np.array(Image.open(osp.join(work_dir, 'adele_curves', pngs[0])).convert('RGB')))
+    (log, ) = glob(f'{work_dir}/*/*.log')
+    assert (f'changed {len(changes)}/8 labels, {pixels} pixels (to disc {pixels} px in '
+            f'{len(changes)} images)') in open(log).read()
+
+
+def test_tensorboard_gets_the_same_scalars_and_the_plots(visual_run):
+    work_dir, vis_data, _ = visual_run
+    events = tensorboard_events(vis_data)
+    scalars = local_scalars(vis_data)
+    adele_tags = {t for t in scalars if t.startswith('adele/')}
+    # train IoU, IoU_el, IoU_m per class; start epoch, triggered per foreground class;
+    # changed pixels and images, in all and per class
+    assert len(adele_tags) == 3 * 9 + 2 * 8 + 2 + 2 * 9
+    assert adele_tags <= set(events.Tags()['scalars'])
+    for tag in ('adele/train_iou/disc', 'adele/triggered/star', 'adele/changed_pixels/disc'):
+        assert tensorboard_scalars(events, tag) == [
+            (step, pytest.approx(value)) for step, value in scalars[tag]]
+    assert sorted(events.Tags()['images']) == sorted(
+        f'adele_curves_{p[:-4]}' for p in os.listdir(osp.join(work_dir, 'adele_curves')))
+    (disc, ) = events.Images('adele_curves_01_disc')
+    assert disc.step == 4 and disc.width > 100 and disc.height > 100
+
+
+class CaptureLog(logging.Handler):
+    """Keeps the records of a logger."""
+
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.mark.parametrize('logit, update, reason', [
+    (6.0, [0, 1], 'no pixel was predicted with confidence above tau=0.8 (the highest was '
+                  '0.480, softmax at temperature 3.0)'),
+    (30.0, [0], 'the pixels above tau=0.8 (highest confidence 1.000) all predict their '
+                'current label or a class that has not triggered')])
+def test_a_pass_that_changes_nothing_warns(noisy_root, tmp_path, logit, update, reason):
+    """Disc predicted everywhere: with logit 6 at temperature 3 not confident enough
+    (e^6/3 / (e^6/3 + 8) = 0.480); with logit 30 confident, but disc has not triggered."""
+    from mmnoisy.engine.hooks import AdaptiveLabelCorrectionHook
+    runner = correction_runner(noisy_root, tmp_path, ConstantModel(cls=1, logit=logit))
+    logger, capture = MMLogger.get_current_instance(), CaptureLog()
+    logger.addHandler(capture)
+    try:
+        AdaptiveLabelCorrectionHook()._correct(runner, epoch=1, update_classes=update)
+    finally:
+        logger.removeHandler(capture)
+    (warning, ) = [r.getMessage() for r in capture.records if r.levelno == logging.WARNING]
+    assert warning.startswith('ADELE correction after epoch 1 (classes background')
+    assert 'changed 0/40 labels' in warning
+    assert 'No label changed, training continues on the original noisy labels' in warning
+    assert reason in warning
+    assert runner.visualizer.series('adele/changed_pixels') == [(0, 0)]
+    assert runner.visualizer.series('adele/changed_images') == [(0, 0)]

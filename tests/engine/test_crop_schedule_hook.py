@@ -6,6 +6,9 @@ from types import SimpleNamespace
 import pytest
 from torch.utils.data import DataLoader
 
+from conftest import (REPO, TINY_CONFIG, RecordingVisualizer, local_scalars,
+                      tensorboard_events, tensorboard_scalars, tiny_options,
+                      train_with_visualizer)
 from mmnoisy.datasets.transforms import CentroidCrop
 from mmnoisy.engine.hooks import CropScheduleHook, crop_schedule
 
@@ -48,8 +51,8 @@ def make_runner(batch_size=2):
     loader.dataset.datasets = dataset.datasets  # a ConcatDataset-like pipeline tree
     model = SimpleNamespace(data_preprocessor=SimpleNamespace(size=(112, 112)))
     loop = SimpleNamespace(current_dataloader=loader, dataloader=None)
-    return SimpleNamespace(train_loop=loop, model=model, epoch=0,
-                           logger=logging.getLogger('test'))
+    return SimpleNamespace(train_loop=loop, model=model, epoch=0, iter=0,
+                           logger=logging.getLogger('test'), visualizer=RecordingVisualizer())
 
 
 def crops_of(runner):
@@ -67,6 +70,7 @@ def crops_of(runner):
 def run_iters(hook, runner, start, stop):
     seen = []
     for i in range(start, stop):
+        runner.iter = i
         hook.before_train_iter(runner, i)
         seen.append(crops_of(runner))
         hook.after_train_iter(runner, i)
@@ -173,3 +177,39 @@ def test_stated_round_length_is_the_hooks_schedule(mode):
     hook = HOOKS.build(hook_cfg.to_dict())
     assert hook.mode == mode and hook.scale_batch
     assert cfg.train_cfg.round_iters == hook.schedule_iters(cfg.epochs)
+
+
+def test_crop_and_batch_size_reach_the_visualizer():
+    """Sent when first applied and at each change, at steps = iterations done."""
+    hook = CropScheduleHook('coarse2fine+', [56, 112], warmup_epochs=1, epoch_iters=4,
+                            scale_batch=True)
+    runner = make_runner()
+    run_iters(hook, runner, 0, 10)
+    # 112 px for 4 iterations, then 56 px (batch 8) for 1, 112 px for 4, 56 px for 1, and
+    # 112 px for what the loader prepares after the last
+    assert runner.visualizer.series('crop_schedule/crop_height') == [
+        (0, 112), (4, 56), (5, 112), (9, 56), (10, 112)]
+    assert runner.visualizer.series('crop_schedule/batch_size') == [
+        (0, 2), (4, 8), (5, 2), (9, 8), (10, 2)]
+
+
+def test_crop_size_in_scalars_json_and_tensorboard(shapes_root, tmp_path):
+    """The tiny config (6 iterations) with a CentroidCrop under coarse2fine+ over 48/64 px,
+    2-iteration epochs, the first at the full crop: 64 from the start, 48 after iteration 2,
+    64 after 4, and 48 for what the loader would prepare after the last one."""
+    from mmengine import Config
+    cfg = Config.fromfile(f'{REPO}/{TINY_CONFIG}')
+    pipeline = [dict(t, type='CentroidCrop') if t['type'] == 'RandomCrop' else t
+                for t in cfg.train_dataloader.dataset.pipeline]
+    options = dict(opt.split('=', 1) for opt in tiny_options(shapes_root)[1:])
+    options.update({'train_dataloader.dataset.pipeline': pipeline,
+                    'default_hooks.checkpoint.interval': 100})
+    hook = CropScheduleHook('coarse2fine+', [48, 64], warmup_epochs=1, epoch_iters=2)
+    vis_data = train_with_visualizer(TINY_CONFIG, tmp_path, options, [(hook, 'NORMAL')])
+    expected = [(0, 64), (2, 48), (4, 64), (6, 48)]
+    scalars = local_scalars(vis_data)
+    assert scalars['crop_schedule/crop_height'] == expected
+    assert scalars['crop_schedule/crop_width'] == expected
+    assert scalars['crop_schedule/batch_size'] == [(step, 2) for step, _ in expected]
+    events = tensorboard_events(vis_data)
+    assert tensorboard_scalars(events, 'crop_schedule/crop_height') == expected

@@ -35,7 +35,9 @@ from mmnoisy.pseudo.dense_crf import DenseCRFParams, require_pydensecrf
 from mmnoisy.pseudo.label_correction import correct_label, predict_multiscale
 from mmnoisy.registry import HOOKS
 from mmnoisy.utils.errors import CheckpointError
+from mmnoisy.utils.progress import progress
 from .adele_plots import plot_class_curves
+from .adele_report import CorrectionStats, log_pass, record_scalars, tag, trigger_scalars
 
 __all__ = [
     'AdaptiveLabelCorrectionHook', 'NEVER', 'correct_label', 'correction_start_epoch',
@@ -65,6 +67,16 @@ class AdaptiveLabelCorrectionHook(Hook):
     them. With clean labels in the batch (``gt_clean_sem_seg``) the IoU_el / IoU_m curves of
     paper §2.1 are recorded too. Curves go to ``work_dir/adele_curves.json`` each epoch and
     are plotted per class (``work_dir/adele_curves/<class>.png``) at the end of training.
+
+    Through ``runner.visualizer`` (TensorBoard, W&B, ... as its ``vis_backends`` say), with
+    the number of training iterations done as the step: at each record the per-class
+    ``adele/train_iou/<class>`` (and ``adele/iou_el/<class>``, ``adele/iou_m/<class>``); at
+    each epoch end ``adele/start_epoch/<class>`` (the fitted start epoch, 16 = not
+    flattened) and ``adele/triggered/<class>`` (0/1); after each correction pass
+    ``adele/changed_pixels``, ``adele/changed_images`` and the same per update class (pixels
+    relabelled to it, images with such a pixel; against the original labels); at the end the
+    per-class plots as images ``adele_curves_<NN>_<class>``. A pass that changes no label
+    logs a WARNING with the likely reason.
 
     Args:
         interval (int): Iterations between IoU records. Default: 100.
@@ -160,8 +172,11 @@ class AdaptiveLabelCorrectionHook(Hook):
                 recorded[name] = [float(v) for v in iou]
                 self.curves[name].append(recorded[name])
         stats.reset()
+        names = self._classes(runner)
+        if recorded:  # step = iterations done, as mmengine's own training scalars (loss, lr)
+            runner.visualizer.add_scalars(record_scalars(recorded, names),
+                                          step=runner.iter + 1)
         if 'el' in recorded:
-            names = runner.train_loop.dataloader.dataset.metainfo['classes']
             print_log('ADELE IoU_el/IoU_m (%): ' + ', '.join(
                 f'{n} {100 * e:.1f}/{100 * m:.1f}'
                 for n, e, m in zip(names[1:], recorded['el'][1:], recorded['m'][1:])),
@@ -183,6 +198,10 @@ class AdaptiveLabelCorrectionHook(Hook):
         if self.triggered:
             print_log(f'ADELE epoch {epoch}: start epochs {self.start_epochs}, triggered '
                       f'(class: epoch) {self.triggered}', logger='current')
+        if self.start_epochs:
+            runner.visualizer.add_scalars(
+                trigger_scalars(self.start_epochs, self.triggered, self._classes(runner)),
+                step=runner.iter)
         if self.correct and self.triggered:
             self._correct(runner, epoch, [0] + sorted(self.triggered))
         if dist.is_main_process():
@@ -202,9 +221,14 @@ class AdaptiveLabelCorrectionHook(Hook):
         model.eval()
         flip = epoch >= self.flip_from_epoch
         crf = self.crf if flip else None
+        stats = CorrectionStats(dataset.metainfo['classes'], update_classes, self.tau)
+        indices = range(rank, len(dataset), world_size)
+        # Rank 0's share stands for all: every rank's bar would interleave on one terminal.
+        bar = (progress(len(indices), f'ADELE correction after epoch {epoch}')
+               if rank == 0 else None)
         written, t_pred, t_rule = [], 0.0, 0.0
         start = time.perf_counter()
-        for idx in range(rank, len(dataset), world_size):
+        for idx in indices:
             info = dataset.get_data_info(idx)
             name = dataset.label_name(info)
             original, palette = read_label(info['noisy_seg_map_path'])
@@ -219,8 +243,13 @@ class AdaptiveLabelCorrectionHook(Hook):
                 written.append(name)
             t_rule += time.perf_counter() - t1
             t_pred += t1 - t0
+            stats.add(original, current, new, pred, max_prob)
+            if bar is not None:
+                bar.update()
         model.train(was_training)
-        names = sorted(n for part in dist.all_gather_object(written) for n in part)
+        parts = dist.all_gather_object((written, stats))
+        names = sorted(n for part, _ in parts for n in part)
+        stats = CorrectionStats.merge([part for _, part in parts])
         if rank == 0:
             os.makedirs(tmp_dir, exist_ok=True)
             target = osp.join(runner.work_dir, final)
@@ -234,10 +263,10 @@ class AdaptiveLabelCorrectionHook(Hook):
                       rule_and_write=t_rule, images=len(dataset), changed=len(names),
                       classes=update_classes, flip=flip, crf=crf is not None)
         self.timings.append(timing)
-        print_log(f'ADELE correction after epoch {epoch}: classes {update_classes}, '
-                  f'{len(names)}/{len(dataset)} labels differ from the originals, '
-                  f'{timing["seconds"]:.1f} s (prediction {t_pred:.1f} s, rule+write '
-                  f'{t_rule:.1f} s on rank {rank})', logger='current')
+        log_pass(stats, f'ADELE correction after epoch {epoch}', len(dataset), self.temperature,
+                 f'{timing["seconds"]:.1f} s (prediction {t_pred:.1f} s, rule+write '
+                 f'{t_rule:.1f} s on rank {rank})')
+        runner.visualizer.add_scalars(stats.scalars(), step=runner.iter)
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict:
@@ -267,6 +296,10 @@ class AdaptiveLabelCorrectionHook(Hook):
         self.timings = list(state.get('timings', []))
 
     # ------------------------------------------------------------------ diagnostics
+    @staticmethod
+    def _classes(runner) -> Sequence[str]:
+        return runner.train_loop.dataloader.dataset.metainfo['classes']
+
     def _dump_curves(self, runner) -> None:
         state = dict(self.state_dict(), interval=self.interval,
                      iters_per_epoch=len(runner.train_loop.dataloader),
@@ -278,5 +311,10 @@ class AdaptiveLabelCorrectionHook(Hook):
 
     def after_train(self, runner) -> None:
         if self.plot and dist.is_main_process() and self.curves['noisy']:
-            plot_class_curves(osp.join(runner.work_dir, 'adele_curves.json'),
-                              osp.join(runner.work_dir, 'adele_curves'))
+            paths = plot_class_curves(osp.join(runner.work_dir, 'adele_curves.json'),
+                                      osp.join(runner.work_dir, 'adele_curves'))
+            for path in paths:  # the same figures, for TensorBoard & co.
+                name = tag(osp.splitext(osp.basename(path))[0])
+                runner.visualizer.add_image(f'adele_curves_{name}',
+                                            mmcv.imread(path, channel_order='rgb'),
+                                            step=runner.iter)

@@ -57,7 +57,10 @@ class CropScheduleHook(Hook):
     previous size). With ``scale_batch`` the batch grows by ``full area // crop area`` at
     smaller crops (the paper's 16 -> 64 at 800 -> 400); an epoch then counts the images of
     ``epoch_iters`` full batches. The position in the schedule is saved in checkpoints, so a
-    resumed run continues where it stopped.
+    resumed run continues where it stopped. The crop and batch size go to
+    ``runner.visualizer`` (TensorBoard, W&B, ...) as ``crop_schedule/crop_height``,
+    ``crop_schedule/crop_width`` and ``crop_schedule/batch_size`` when first applied and at
+    each change, with the number of training iterations done as the step.
 
     Args:
         mode (str): ``'coarse2fine'``, ``'fine2coarse'``, ``'coarse2fine+'`` or
@@ -91,6 +94,7 @@ class CropScheduleHook(Hook):
         self.progress = 0  # iterations of a full-size batch done (iteration-based loops)
         self._loader = None
         self._base_batch = None
+        self._reported = None  # (crop, batch) last sent to the visualizer
 
     # ------------------------------------------------------------------ schedule
     @property
@@ -116,20 +120,20 @@ class CropScheduleHook(Hook):
     # --------------------------------------------------------------------- hooks
     def before_train_epoch(self, runner) -> None:
         if self.epoch_iters is None:
-            self._apply(runner, runner.epoch)
+            self._apply(runner, runner.epoch, runner.iter)
         elif self._live_loader(runner) is not self._loader:
-            self._apply(runner, self.epoch)  # a new loader, before its first batch
+            self._apply(runner, self.epoch, runner.iter)  # a new loader, before its 1st batch
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         if self.epoch_iters is not None and self._live_loader(runner) is not self._loader:
-            self._apply(runner, self.epoch)  # a new loader (start, new round, resume)
+            self._apply(runner, self.epoch, runner.iter)  # a new loader (start, round, resume)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
         if self.epoch_iters is None:
             return
         self.progress += self.batch_factor(self.crop_size(self.epoch))
-        self._apply(runner, self.epoch)
+        self._apply(runner, self.epoch, runner.iter + 1)  # the loop counts this iter after
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint[STATE_KEY] = self.state_dict()
@@ -145,6 +149,7 @@ class CropScheduleHook(Hook):
     def load_state_dict(self, state: dict) -> None:
         self.progress = int(state['progress'])
         self._loader = None  # re-apply to the loader of the resumed run
+        self._reported = None
 
     # ------------------------------------------------------------------- helpers
     @staticmethod
@@ -153,7 +158,9 @@ class CropScheduleHook(Hook):
         loader = getattr(loop, 'current_dataloader', None)
         return loop.dataloader if loader is None else loader
 
-    def _apply(self, runner, epoch: int) -> None:
+    def _apply(self, runner, epoch: int, step: int) -> None:
+        """Set the crop (and batch) of ``epoch`` on the live loader; ``step`` (iterations
+        done) is the visualizer's step of a change."""
         size = self.crop_size(epoch)
         loader = self._live_loader(runner)
         if loader is not self._loader:
@@ -175,6 +182,17 @@ class CropScheduleHook(Hook):
         if changed:
             runner.logger.info(f'crop schedule {self.mode}: epoch {epoch}, crop {size}, '
                                f'batch {loader.batch_sampler.batch_size}')
+        self._report(runner, size, loader.batch_sampler.batch_size, step)
+
+    def _report(self, runner, size: Size, batch_size: int, step: int) -> None:
+        # Also the first crop (the config's, so not a change) and after a resume: a curve
+        # needs its starting point.
+        if (size, batch_size) == self._reported:
+            return
+        self._reported = (size, batch_size)
+        runner.visualizer.add_scalars(
+            {'crop_schedule/crop_height': size[0], 'crop_schedule/crop_width': size[1],
+             'crop_schedule/batch_size': batch_size}, step=step)
 
 
 def _centroid_crops(dataset) -> Iterator[CentroidCrop]:
