@@ -188,10 +188,16 @@ class SemiDataSpec:
 
     # ---------------------------------------------------------------- dataloaders
     def labeled_dataloader(self) -> dict:
-        """The supervised stage: labelled images only, whole batches of them."""
+        """The supervised stage: labelled images only, whole batches of them.
+
+        A finite sampler, reshuffled every pass by its epoch: mmengine's ``InfiniteSampler``
+        shares one index generator between its iterators, so the loader iterator that
+        ``IterBasedTrainLoop`` opens and the loop discards would close it for good (every
+        later pass empty).
+        """
         return dict(batch_size=self.batch_size, num_workers=self.num_workers,
                     persistent_workers=self.persistent_workers,
-                    sampler=dict(type='InfiniteSampler', shuffle=True),
+                    sampler=dict(type='DefaultSampler', shuffle=True),
                     dataset=self.labeled_dataset())
 
     def round_dataloader(self, pseudo_dir: Optional[str], seed: Optional[int] = None) -> dict:

@@ -12,12 +12,14 @@ from conftest import REPO, SEMI_CONFIG, logged_lrs, run_tool, semi_options
 TOTAL_ITERS = 10
 
 
-def train(work_dir, data_root, *extra, config=SEMI_CONFIG, check=True, resume=False):
+def train(work_dir, data_root, *extra, config=SEMI_CONFIG, check=True, resume=False,
+          timeout=600):
     args = ['tools/train.py', config, '--work-dir', str(work_dir)]
     if resume:
         args.append('--resume')
     env = dict(PYTHONPATH=f'{REPO}:{REPO}/tests/data')
-    return run_tool(*args, *semi_options(data_root, *extra), env=env, check=check)
+    return run_tool(*args, *semi_options(data_root, *extra), env=env, check=check,
+                    timeout=timeout)
 
 
 def killed_after(stop_iter, tmp_path, data_root):
@@ -134,3 +136,14 @@ def test_killed_at_a_stage_end_resumes_without_replaying_it(tmp_path, shapes_roo
     assert 'Iter(val)' in log.split('self-training round 2/2')[0]  # round 1 scored first
     assert torch.load(f'{work_dir}/iter_{TOTAL_ITERS}.pth',
                       weights_only=False)['meta']['iter'] == TOTAL_ITERS
+
+
+def test_stages_draw_batches_with_loader_workers(tmp_path, shapes_root):
+    """The real configs load with worker processes: the loader iterator that mmengine's loop
+    opens (and prefetches from) and then drops must not leave the supervised stage without
+    batches (an InfiniteSampler's shared index generator closed: the run spun for ever)."""
+    proc = train(tmp_path / 'work', shapes_root, 'semi_data.num_workers=1',
+                 'train_cfg.ratios=[1.0]', 'train_cfg.sup_iters=3', 'train_cfg.round_iters=2',
+                 'default_hooks.checkpoint.interval=5', timeout=180)  # spinning: a failure
+    log = proc.stdout + proc.stderr
+    assert 'Iter(train) [3/5]' in log and 'Iter(train) [5/5]' in log, log[-2000:]

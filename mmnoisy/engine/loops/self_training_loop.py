@@ -32,8 +32,14 @@ def endless(loader: DataLoader) -> Iterator:
     first, as mmengine's iteration-based loop does), an infinite one just goes on."""
     epoch = 0
     while True:
-        for batch in loader:
+        batches = 0
+        for batches, batch in enumerate(loader, 1):
             yield batch
+        if not batches:
+            raise ConfigError(
+                f'the training loader yields no batch ({type(loader.sampler).__name__} over '
+                f'{len(loader.dataset)} images, batch size {loader.batch_size}): give it at '
+                'least one batch of images, and a sampler whose every pass yields them')
         epoch += 1
         for owner in (loader.sampler, getattr(loader, 'batch_sampler', None)):
             if hasattr(owner, 'set_epoch'):
