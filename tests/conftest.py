@@ -186,3 +186,19 @@ def logged_lrs(work_dir):
             if 'lr' in record:
                 lrs[record['iter']] = record['lr']
     return lrs
+
+
+@pytest.fixture
+def logged():
+    """(level name, message) of every record logged through mmengine's current logger
+    (``print_log(..., logger='current')``) during the test."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    records = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append((record.levelname, record.getMessage()))
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)

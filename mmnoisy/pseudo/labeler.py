@@ -1,7 +1,7 @@
 import logging
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -35,10 +35,13 @@ class PseudoLabeler:
     confidence statistics and fixes class-balanced thresholds for ``ratio``; the second
     labels every image and writes ``<out_dir>/<id>.png`` (255 = ignore) atomically, plus
     ``report.json`` / ``report.md`` (coverage; precision and IoU when the samples carry
-    ground truth) and a few overlays in ``<out_dir>/overlays/``. The dataloader's sampler
-    splits the images across ranks; statistics are summed over ranks. Every rank writes into
-    ``<out_dir>.partial``, which the main process renames to ``out_dir`` once the labels and
-    the report are complete (see :mod:`mmnoisy.utils.output_dir`).
+    ground truth) and a few overlays in ``<out_dir>/overlays/``. The log gets the same
+    numbers (pixels per class included) and a warning when a pass labels no pixel, or no
+    pixel of some class; a visualiser, if given, the numbers as scalars and the overlays
+    as images. The dataloader's sampler splits the images across ranks; statistics are
+    summed over ranks. Every rank writes into ``<out_dir>.partial``, which the main process
+    renames to ``out_dir`` once the labels and the report are complete (see
+    :mod:`mmnoisy.utils.output_dir`).
 
     Args:
         rule (str): 'ratio' (DST-CBC as released: ``argmax(p/t)``, ignore where
@@ -80,7 +83,7 @@ class PseudoLabeler:
 
     @torch.no_grad()
     def run(self, model: torch.nn.Module, dataloader: DataLoader, out_dir: str,
-            ratio: Optional[float] = None) -> Dict:
+            ratio: Optional[float] = None, visualizer=None, step: int = 0) -> Dict:
         """Pseudo-label every sample of ``dataloader`` into ``out_dir``; return the report.
 
         Args:
@@ -92,11 +95,14 @@ class PseudoLabeler:
                 as ``<out_dir>.partial`` and renamed into place when complete, so that an
                 interrupted run never leaves an incomplete label set under ``out_dir``.
             ratio (float, optional): Share of each class's pixels to keep, in (0, 1].
+            visualizer (mmengine.visualization.Visualizer, optional): Also receives the
+                report's quality scalars (:meth:`PseudoLabelReport.scalars`) and the
+                overlays as images ``pseudo_overlay_<k>``. Default: None (files only).
+            step (int): The visualiser's step (e.g. the runner's iteration). Default: 0.
         """
         check_ratio(ratio)
         dataset = dataloader.dataset
         classes = dataset.metainfo['classes']
-        palette = dataset.metainfo.get('palette')
         staging = self._stage(out_dir, dataset)
         was_training = model.training
         model.eval()
@@ -110,10 +116,34 @@ class PseudoLabeler:
             stats.sync()
             thresholds = stats.thresholds(ratio)
             warn_classes_without_threshold(classes, thresholds)
+        report, overlays = self._label(model, dataloader, staging, thresholds,
+                                       keep_overlays=visualizer is not None)
+        report.sync()
+        summary = report.summary(thresholds, ratio)
+        report.log(summary)
+        if dist.is_main_process():
+            PseudoLabelReport.write(summary, staging)
+        dist.barrier()  # every rank's labels are in the staging folder
+        if dist.is_main_process():
+            publish_output_dir(staging, out_dir)
+        dist.barrier()  # no rank reads out_dir before it is in place
+        if visualizer is not None:  # its backends write on the main process only
+            show_pseudo_labels(visualizer, report.scalars(summary), overlays, step)
+        model.train(was_training)
+        return summary
+
+    def _label(self, model, dataloader: DataLoader, staging: str,
+               thresholds: Optional[torch.Tensor], keep_overlays: bool = False
+               ) -> Tuple[PseudoLabelReport, List[np.ndarray]]:
+        """The labelling pass: write every label into ``staging`` and the first overlays
+        into ``staging/overlays``; return this rank's report and, if ``keep_overlays``, the
+        overlays (for a visualiser)."""
+        dataset = dataloader.dataset
+        palette = dataset.metainfo.get('palette')
         rule = RULES['argmax' if thresholds is None else self.rule]
-        report = PseudoLabelReport(classes)
+        report = PseudoLabelReport(dataset.metainfo['classes'])
         img_dir = dataset.data_prefix['img_path']
-        overlays = 0
+        overlays, kept = 0, []
         for probs, sample in self._predict(model, dataloader, 'labelling'):
             label = rule(probs, thresholds).to(torch.uint8)
             name = osp.relpath(sample.img_path, img_dir).removesuffix(dataset.img_suffix)
@@ -122,19 +152,12 @@ class PseudoLabeler:
             report.update(label, truth)
             if overlays < self.num_overlays and dist.is_main_process():
                 image = np.asarray(Image.open(sample.img_path).convert('RGB'))
-                save_overlay(osp.join(staging, 'overlays', f'{overlays:02d}.png'), image,
-                             label.numpy(), palette)
+                panels = save_overlay(osp.join(staging, 'overlays', f'{overlays:02d}.png'),
+                                      image, label.numpy(), palette)
+                if keep_overlays:
+                    kept.append(panels)
                 overlays += 1
-        report.sync()
-        summary = report.summary(thresholds, ratio)
-        if dist.is_main_process():
-            PseudoLabelReport.write(summary, staging)
-        dist.barrier()  # every rank's labels are in the staging folder
-        if dist.is_main_process():
-            publish_output_dir(staging, out_dir)
-        dist.barrier()  # no rank reads out_dir before it is in place
-        model.train(was_training)
-        return summary
+        return report, kept
 
     @staticmethod
     def _stage(out_dir: str, dataset) -> str:
@@ -188,12 +211,32 @@ def warn_classes_without_threshold(classes: Sequence[str], thresholds: torch.Ten
                   level=logging.WARNING)
 
 
-def save_overlay(path: str, image, label: np.ndarray, palette) -> None:
-    """Image (RGB) | pseudo label in colour | ignored pixels in white, side by side."""
+def show_pseudo_labels(visualizer, scalars: Dict[str, float], overlays: Sequence[np.ndarray],
+                       step: int) -> None:
+    """Hand a pass's quality scalars and overlays (RGB) to an mmengine visualiser.
+
+    Args:
+        visualizer (mmengine.visualization.Visualizer): E.g. the runner's.
+        scalars (dict): Tag -> value (:meth:`PseudoLabelReport.scalars`).
+        overlays (Sequence[np.ndarray]): The overlays, named ``pseudo_overlay_<k>`` as the
+            files ``overlays/<k>.png`` (no '/': LocalVisBackend writes the name as a file
+            name in one folder).
+        step (int): The step to record them at.
+    """
+    visualizer.add_scalars(scalars, step=step)
+    for k, overlay in enumerate(overlays):
+        visualizer.add_image(f'pseudo_overlay_{k:02d}', overlay, step=step)
+
+
+def save_overlay(path: str, image, label: np.ndarray, palette) -> np.ndarray:
+    """Image (RGB) | pseudo label in colour | ignored pixels in white, side by side; the
+    overlay is saved to ``path`` and returned."""
     colours = np.array(list(palette) + [[255, 255, 255]] * (256 - len(palette)), np.uint8)
     coloured = colours[label]
     ignored = np.where((label == IGNORE_INDEX)[..., None], 255, 0).astype(np.uint8)
     ignored = np.repeat(ignored, 3, axis=2)
     panels = [image, coloured, ignored]
     os.makedirs(osp.dirname(path), exist_ok=True)
-    Image.fromarray(np.concatenate(panels, axis=1)).save(path)
+    overlay = np.concatenate(panels, axis=1)
+    Image.fromarray(overlay).save(path)
+    return overlay

@@ -2,12 +2,14 @@
 per-class precision and IoU of the pseudo labels (mmseg's IoUMetric arithmetic, through
 :class:`mmnoisy.evaluation.class_areas.ClassAreas`), as JSON and markdown."""
 import json
+import logging
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 from mmengine import dist
+from mmengine.logging import print_log
 from torch import Tensor
 
 from mmnoisy.evaluation.class_areas import ClassAreas
@@ -93,6 +95,54 @@ class PseudoLabelReport:
             result['pixel_accuracy'] = _number(scores['aAcc'])
         return result
 
+    def labelled_pixels(self) -> Dict[str, int]:
+        """Pseudo-labelled pixels of each class, by class name."""
+        return dict(zip(self.classes, self.labelled.tolist()))
+
+    def log(self, summary: Dict) -> None:
+        """Log what the pass labelled (:meth:`log_lines`), and a warning when it labelled no
+        pixel at all or none of some classes: training would learn nothing from them."""
+        for line in self.log_lines(summary):
+            print_log(line, logger='current')
+        empty = [name for name, count in self.labelled_pixels().items() if count == 0]
+        if not self.labelled.any():
+            print_log(f'pseudo labels: no pixel labelled in {summary["num_images"]} images; '
+                      'every pixel is ignored, so training on them learns nothing from the '
+                      'unlabelled images', logger='current', level=logging.WARNING)
+        elif empty:
+            print_log(f'pseudo labels: no pixel labelled as {len(empty)} of '
+                      f'{len(self.classes)} classes ({", ".join(empty)}); training gets no '
+                      'pseudo labels of them', logger='current', level=logging.WARNING)
+
+    def log_lines(self, summary: Dict) -> List[str]:
+        """Two log lines: the images and pixels labelled (and their scores against ground
+        truth), then the labelled pixels of each class with their coverage (precision and
+        IoU), all in % as in ``report.md``."""
+        total, labelled = int(self.total_pixels), int(self.labelled.sum())
+        scored = 'miou' in summary
+        head = (f'pseudo labels: {summary["num_images"]} images, {labelled} of {total} '
+                f'pixels labelled ({_fmt(summary["coverage"])}%); ')
+        head += (f'vs ground truth: mIoU {_fmt(summary["miou"])}%, precision '
+                 f'{_fmt(summary["pixel_accuracy"])}%' if scored else 'no ground truth')
+        columns = 'coverage/precision/IoU %' if scored else 'coverage %'
+        per_class = ', '.join(
+            f'{row["cls"]} {count} ({_class_scores(row, scored)})'
+            for row, count in zip(summary['classes'], self.labelled.tolist()))
+        return [head, f'pseudo labels per class, pixels ({columns}): {per_class}']
+
+    def scalars(self, summary: Dict, prefix: str = 'pseudo') -> Dict[str, float]:
+        """The pass's quality as visualiser scalars: ``<prefix>/coverage`` and, with ground
+        truth, ``<prefix>/mIoU`` and ``<prefix>/precision`` (the share of labelled pixels
+        that are right: the report's ``pixel_accuracy``), as fractions, the numbers of
+        ``report.json``; ``<prefix>/labelled_pixels/<class>`` counts pixels. Undefined
+        scores (no pixel to score) are left out."""
+        scalars = {f'{prefix}/coverage': summary['coverage'],
+                   f'{prefix}/mIoU': summary.get('miou'),
+                   f'{prefix}/precision': summary.get('pixel_accuracy')}
+        scalars.update({f'{prefix}/labelled_pixels/{name}': count
+                        for name, count in self.labelled_pixels().items()})
+        return {tag: value for tag, value in scalars.items() if value is not None}
+
     @staticmethod
     def write(summary: Dict, out_dir: str) -> None:
         with open(osp.join(out_dir, 'report.json'), 'w') as f:
@@ -105,6 +155,11 @@ def _fmt(value, pct=True):
     if value is None:
         return '-'
     return f'{100 * value:.2f}' if pct else f'{value:.4f}'
+
+
+def _class_scores(row: Dict, scored: bool) -> str:
+    scores = [row['coverage']] + ([row['precision'], row['iou']] if scored else [])
+    return '/'.join(_fmt(value) for value in scores)
 
 
 def _no_threshold_note(summary: Dict) -> List[str]:

@@ -34,6 +34,12 @@ def killed_after(stop_iter, tmp_path, data_root):
     return work_dir
 
 
+def stage_result(log, stage):
+    """The ``<stage> done: ...`` line of a log, without its time stamp."""
+    [line] = [line for line in log.splitlines() if f' - {stage} done: ' in line]
+    return line.split(' - ')[-1]
+
+
 @pytest.fixture(scope='module')
 def full_run(tmp_path_factory, shapes_root):
     work_dir = tmp_path_factory.mktemp('st_full')
@@ -85,6 +91,9 @@ def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run)
     resumed, full = logged_lrs(work_dir), logged_lrs(full_run[0])
     for it in (9, 10):
         assert resumed[it] == pytest.approx(full[it])
+    # the earlier stages' scores come with the checkpoint: round 2's result line is the same
+    assert stage_result(log, 'round 2/2') == stage_result(full_run[1], 'round 2/2')
+    assert 'vs round 1), best so far' in stage_result(log, 'round 2/2')
 
 
 @pytest.mark.parametrize('option, message', [
@@ -147,3 +156,83 @@ def test_stages_draw_batches_with_loader_workers(tmp_path, shapes_root):
                  'default_hooks.checkpoint.interval=5', timeout=180)  # spinning: a failure
     log = proc.stdout + proc.stderr
     assert 'Iter(train) [3/5]' in log and 'Iter(train) [5/5]' in log, log[-2000:]
+def visualised_run(tmp_path, data_root):
+    """(work dir, log) of a one-round tiny run with the local and TensorBoard backends, whose
+    round diverges (20x the LR): its score falls below the supervised stage's, the best
+    stays."""
+    config = tmp_path / 'vis.py'
+    config.write_text(
+        f"_base_ = '{REPO}/{SEMI_CONFIG}'\n"
+        "train_cfg = dict(sup_iters=2, round_iters=2, val_interval=2, ratios=[0.5], "
+        "round_lr_factor=20)\n"
+        "visualizer = dict(type='SegLocalVisualizer', name='visualizer', vis_backends=["
+        "dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')])\n")
+    work_dir = tmp_path / 'work'
+    proc = train(work_dir, data_root, config=str(config))
+    return work_dir, proc.stdout + proc.stderr
+
+
+def tensorboard_events(vis_dir):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(vis_dir), size_guidance={'scalars': 0, 'images': 0})
+    events.Reload()
+    return events
+
+
+@pytest.mark.slow
+def test_rounds_log_their_plan_result_and_pseudo_label_quality(tmp_path, shapes_root):
+    import re
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+    work_dir, log = visualised_run(tmp_path, shapes_root)
+    # plans
+    assert 'supervised stage starts: iterations 1-2 (2) on 10 labelled images' in log
+    assert ('round 1/1 starts: pseudo-labels 30 unlabelled images at ratio 0.5 with the best '
+            f'checkpoint so far {work_dir}/best_mIoU_iter_2.pth, then trains iterations 3-4 '
+            '(2) on 10 labelled + 30 pseudo-labelled images') in log
+    # results, from the stage ends' validations (iterations 2 and 4)
+    sup, round_1 = map(float, re.findall(r'Iter\(val\) \[12/12\] .* mIoU: ([0-9.]+)', log))
+    assert round_1 < sup  # the diverging round: a negative change, the best stays
+    assert f'supervised stage done: val mIoU {sup:.2f}, best so far {sup:.2f}' in log
+    assert (f'round 1/1 done: val mIoU {round_1:.2f} ({round_1 - sup:+.2f} vs supervised '
+            f'stage), best so far {sup:.2f}') in log
+
+    # the pass's report, in the log and in the visualiser's backends (step: iteration 2)
+    pseudo = work_dir / 'round_1' / 'pseudo'
+    report = json.load(open(pseudo / 'report.json'))
+    classes = [row['cls'] for row in report['classes']]
+    empty = [row['cls'] for row in report['classes'] if row['coverage'] == 0]
+    assert empty  # the 2-iteration teacher predicts background only
+    assert (f'WARNING - pseudo labels: no pixel labelled as {len(empty)} of {len(classes)} '
+            f'classes ({", ".join(empty)})') in log
+    assert 'pseudo labels: 30 images, ' in log and 'pseudo labels per class, pixels' in log
+    [vis_dir] = glob(f'{work_dir}/*/vis_data')
+    expected = {'pseudo/coverage': report['coverage'], 'pseudo/mIoU': report['miou'],
+                'pseudo/precision': report['pixel_accuracy']}
+    [scalars] = [record for record in map(json.loads, open(f'{vis_dir}/scalars.json'))
+                 if 'pseudo/coverage' in record]
+    assert scalars['step'] == 2
+    assert {tag: scalars[tag] for tag in expected} == expected
+    pixels = {c: scalars[f'pseudo/labelled_pixels/{c}'] for c in classes}
+    assert [c for c in classes if pixels[c] == 0] == empty
+    assert sum(pixels.values()) == sum(
+        int((np.asarray(Image.open(p)) != 255).sum()) for p in glob(f'{pseudo}/*.png'))
+    overlays = [np.asarray(Image.open(pseudo / 'overlays' / f'{k:02d}.png')) for k in (0, 1)]
+    for k, overlay in enumerate(overlays):  # num_overlays=2 in the tiny config
+        shown = np.asarray(Image.open(f'{vis_dir}/vis_image/pseudo_overlay_{k:02d}_2.png'))
+        np.testing.assert_array_equal(shown, overlay)
+
+    events = tensorboard_events(vis_dir)
+    for tag, value in dict(expected, **{f'pseudo/labelled_pixels/{c}': n
+                                        for c, n in pixels.items()}).items():
+        [event] = events.Scalars(tag)
+        assert event.step == 2 and event.value == pytest.approx(value, rel=1e-6), tag
+    assert sorted(t for t in events.Tags()['images'] if 'pseudo' in t) == [
+        'pseudo_overlay_00', 'pseudo_overlay_01']
+    for k, overlay in enumerate(overlays):
+        [event] = events.Images(f'pseudo_overlay_{k:02d}')
+        shown = np.asarray(Image.open(BytesIO(event.encoded_image_string)).convert('RGB'))
+        assert event.step == 2
+        np.testing.assert_array_equal(shown, overlay)

@@ -1,5 +1,7 @@
+import copy
 import json
 import os
+import os.path as osp
 from glob import glob
 
 import numpy as np
@@ -54,3 +56,68 @@ def test_multi_scale_flip_logit_fusion(semi_setup):
     flipped = predict_probabilities(model, x.flip(-1), (40, 56), scales=(0.5, 1.0, 1.5),
                                     flip=True, fusion='logits')
     torch.testing.assert_close(flipped, probs.flip(-1), atol=1e-5, rtol=1e-4)
+
+
+def label_counts(out, num_classes):
+    """Pixels per class and in all, counted in the written label PNGs."""
+    counts, total = np.zeros(num_classes, np.int64), 0
+    for path in glob(f'{out}/*.png'):
+        label = np.asarray(Image.open(path))
+        counts += np.bincount(label[label != 255].ravel(), minlength=num_classes)
+        total += label.size
+    return counts, total
+
+
+def test_pass_is_logged_and_shown_to_a_visualizer(semi_setup, tmp_path, logged):
+    from mmengine.visualization import Visualizer
+    model, loader = semi_setup
+    classes = loader.dataset.metainfo['classes']
+    visualizer = Visualizer(name=f'vis_{tmp_path.name}', save_dir=str(tmp_path / 'vis'),
+                            vis_backends=[dict(type='LocalVisBackend')])
+    out = str(tmp_path / 'pseudo')
+    summary = PseudoLabeler(num_overlays=2).run(model, loader, out, ratio=0.5,
+                                                visualizer=visualizer, step=7)
+    counts, total = label_counts(out, len(classes))
+    report = json.load(open(f'{out}/report.json'))
+    assert report == summary  # the files are as before: the report, nothing added
+
+    [scalars] = [json.loads(line) for line in open(glob(f'{tmp_path}/vis/**/scalars.json',
+                                                        recursive=True)[0])]
+    assert scalars.pop('step') == 7
+    assert scalars.pop('pseudo/coverage') == report['coverage'] == counts.sum() / total
+    assert scalars.pop('pseudo/mIoU') == report['miou']
+    assert scalars.pop('pseudo/precision') == report['pixel_accuracy']
+    assert scalars == {f'pseudo/labelled_pixels/{c}': int(n) for c, n in zip(classes, counts)}
+    images = sorted(glob(f'{tmp_path}/vis/**/vis_image/*.png', recursive=True))
+    assert [osp.basename(p) for p in images] == ['pseudo_overlay_00_7.png',
+                                                 'pseudo_overlay_01_7.png']
+    for k, path in enumerate(images):  # the overlays written beside the labels
+        np.testing.assert_array_equal(np.asarray(Image.open(path)),
+                                      np.asarray(Image.open(f'{out}/overlays/{k:02d}.png')))
+
+    messages = [message for _, message in logged]
+    assert (f'pseudo labels: 30 images, {counts.sum()} of {total} pixels labelled '
+            f'({100 * report["coverage"]:.2f}%); vs ground truth: mIoU '
+            f'{100 * report["miou"]:.2f}%, precision '
+            f'{100 * report["pixel_accuracy"]:.2f}%') in messages
+    [per_class] = [m for m in messages if m.startswith('pseudo labels per class')]
+    row = report['classes'][0]
+    assert per_class.startswith(
+        'pseudo labels per class, pixels (coverage/precision/IoU %): '
+        f'{classes[0]} {counts[0]} ({100 * row["coverage"]:.2f}/'
+        f'{100 * row["precision"]:.2f}/{100 * row["iou"]:.2f}), {classes[1]} {counts[1]} (')
+    assert per_class.count('(') == len(classes) + 1
+
+
+def test_a_pass_that_labels_no_pixel_warns(semi_setup, tmp_path, logged):
+    model, loader = semi_setup
+    uniform = copy.deepcopy(model)  # equal scores everywhere: no pixel beats its threshold
+    for param in uniform.segmentor.decode_head.classifiers.parameters():
+        param.data.zero_()
+    labeler = PseudoLabeler(rule='max', stats_mode='exact', num_overlays=0)
+    summary = labeler.run(uniform, loader, str(tmp_path / 'none'), ratio=0.5)
+    assert summary['coverage'] == 0
+    warnings = [message for level, message in logged if level == 'WARNING']
+    assert 'pseudo labels: no pixel labelled in 30 images; every pixel is ignored, so ' \
+           'training on them learns nothing from the unlabelled images' in warnings
+    assert not any('no pixel labelled as' in m for m in warnings)  # one warning says it all

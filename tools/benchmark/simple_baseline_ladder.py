@@ -56,7 +56,7 @@ def register_copied_pseudo_labels():
             super().__init__(**kwargs)
             self.source_dir = source_dir
 
-        def run(self, model, dataloader, out_dir, ratio=None):
+        def run(self, model, dataloader, out_dir, ratio=None, **kwargs):
             shutil.copytree(self.source_dir, out_dir, dirs_exist_ok=True)
             return json.load(open(osp.join(out_dir, 'report.json')))
 

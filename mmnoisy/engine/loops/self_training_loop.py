@@ -25,6 +25,7 @@ from mmnoisy.utils.errors import CheckpointError, ConfigError
 from ..checkpoint import is_inside, load_weights, read_checkpoint, weights_of
 
 STATE_KEY = 'self_training'
+SCORE_KEY = 'mIoU'  # the val metric the stage logs report (mmseg's IoUMetric, in %)
 
 
 def endless(loader: DataLoader) -> Iterator:
@@ -85,6 +86,9 @@ class SelfTrainingLoop(IterBasedTrainLoop):
     stopped in (its loader advanced past the batches already trained on), without redoing
     finished rounds or their pseudo labels. As in mmengine's :class:`IterBasedTrainLoop`,
     ``stop_training`` (e.g. from an early-stopping hook) ends training after the iteration.
+    Each stage logs a line on what it will do, and one on its val mIoU at its end, with the
+    change from the stage before and the best so far; each pseudo-labelling pass hands its
+    quality (``pseudo/*`` scalars) and overlays to the runner's visualiser.
 
     Args:
         runner: The runner.
@@ -234,7 +238,7 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             # Resumed from the stage's last checkpoint: no batch to redo, but a kill between
             # that checkpoint and the stage's last validation would lose its score.
             if self.runner.val_loop is not None:
-                self.runner.val_loop.run()
+                self._validate()
             self._finish_stage(stage)
             return
         loader = self.dataloader if stage == 0 else self._round_dataloader(
@@ -251,13 +255,32 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             self.runner.model.train()
             self.run_iter(next(batches))
             if self._validates_now(start, end):
-                self.runner.val_loop.run()
+                self._validate()
         if self._iter == end:
             self._finish_stage(stage)
 
     def _finish_stage(self, stage: int) -> None:
         self._keep_stage_best(stage)
-        self._save_state(stage=stage + 1, started=False)
+        scores = dict(self._state().get('scores') or {})
+        scores[stage] = self._end_score(stage)
+        self._save_state(stage=stage + 1, started=False, scores=scores)
+        self._log_stage_result(stage, scores)
+
+    def _validate(self) -> None:
+        """Run the val loop and record its score (``SCORE_KEY``) with the iteration, and
+        the best score so far: the stage logs report them, also after a resume."""
+        score = self.runner.val_loop.run().get(SCORE_KEY)
+        if score is None:
+            return
+        best = self._state().get('best_score')
+        self._save_state(last_score=(self._iter, float(score)),
+                         best_score=float(score) if best is None else max(best, float(score)))
+
+    def _end_score(self, stage: int) -> Optional[float]:
+        """The score of the validation at the stage's last iteration, if one ran."""
+        end = self._state()['stage_start'] + self.stage_iters[stage]
+        last = self._state().get('last_score')
+        return last[1] if last and last[0] == end else None
 
     @staticmethod
     def _batches_from(loader: DataLoader, done: int) -> Iterator:
@@ -294,14 +317,64 @@ class SelfTrainingLoop(IterBasedTrainLoop):
             return 'supervised stage'
         return f'self-training round {stage}/{len(self.ratios)} (ratio {self.ratios[stage - 1]})'
 
+    def _short_name(self, stage: int, of_total: bool = True) -> str:
+        """'supervised stage', 'round 2/5' (or 'round 2' without ``of_total``)."""
+        if stage == 0:
+            return 'supervised stage'
+        return f'round {stage}/{len(self.ratios)}' if of_total else f'round {stage}'
+
+    # ------------------------------------------------------------------ stage logs
+    def _log_stage_plan(self, stage: int) -> None:
+        """One line on what the stage is about to do."""
+        first, iters = self._iter + 1, self.stage_iters[stage]
+        labelled = len(self.dataloader.dataset)
+        train = f'iterations {first}-{first + iters - 1} ({iters})'
+        if stage == 0:
+            text = f'{train} on {labelled} labelled images'
+        else:
+            unlabelled = len(self.unlabeled_dataloader.dataset)
+            text = (f'pseudo-labels {unlabelled} unlabelled images at ratio '
+                    f'{self.ratios[stage - 1]} with {self._teacher_name(stage)}, then trains '
+                    f'{train} on {labelled} labelled + {unlabelled} pseudo-labelled images')
+        self.runner.logger.info(f'{self._short_name(stage)} starts: {text}')
+
+    def _teacher_name(self, stage: int) -> str:
+        """The model that pseudo-labels the round (see :meth:`_labelling_model`)."""
+        if stage == 1 and self.teacher_cfg:
+            return f'the teacher {self.teacher_cfg["checkpoint"]} (train_cfg.teacher)'
+        best = self.runner.message_hub.get_info('best_ckpt')
+        return (f'the best checkpoint so far {best}' if best else
+                'the current model (no best checkpoint recorded)')
+
+    def _log_stage_result(self, stage: int, scores: Dict[int, Optional[float]]) -> None:
+        """One line on what the stage achieved: its val score, the change from the latest
+        earlier stage that has one, and the best score of any validation so far."""
+        name = self._short_name(stage)
+        score = scores.get(stage)
+        if score is None:
+            self.runner.logger.info(f'{name} done: no val {SCORE_KEY} (no validation at its '
+                                    'last iteration)')
+            return
+        text = f'{name} done: val {SCORE_KEY} {score:.2f}'
+        earlier = [k for k in range(stage) if scores.get(k) is not None]
+        if earlier:
+            before = earlier[-1]
+            text += (f' ({score - scores[before]:+.2f} vs '
+                     f'{self._short_name(before, of_total=False)})')
+        best = self._state().get('best_score')
+        self.runner.logger.info(text + (f', best so far {best:.2f}' if best is not None else ''))
+
     # -------------------------------------------------------------- stage start-up
     def _begin_stage(self, stage: int) -> None:
+        self._log_stage_plan(stage)
         pseudo_dir = None
         if stage > 0:
             pseudo_dir = self._pseudo_dir(stage)
             model = self._labelling_model(stage)
             summary = self.pseudo_labeler.run(model, self.unlabeled_dataloader, pseudo_dir,
-                                              ratio=self.ratios[stage - 1])
+                                              ratio=self.ratios[stage - 1],
+                                              visualizer=self.runner.visualizer,
+                                              step=self._iter)
             self._log_pseudo_labels(stage, summary)
         self._reset_optimization(stage)
         self._save_state(stage=stage, started=True, stage_start=self._iter,
