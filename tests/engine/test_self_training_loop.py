@@ -156,6 +156,8 @@ def test_stages_draw_batches_with_loader_workers(tmp_path, shapes_root):
                  'default_hooks.checkpoint.interval=5', timeout=180)  # spinning: a failure
     log = proc.stdout + proc.stderr
     assert 'Iter(train) [3/5]' in log and 'Iter(train) [5/5]' in log, log[-2000:]
+
+
 def visualised_run(tmp_path, data_root):
     """(work dir, log) of a one-round tiny run with the local and TensorBoard backends, whose
     round diverges (20x the LR): its score falls below the supervised stage's, the best
