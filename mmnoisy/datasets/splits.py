@@ -8,6 +8,9 @@ labeled sets are therefore prefixes of larger ones within a repeat. Files are na
 ``{round(d)}_labeled_{k}.txt`` / ``{round(d)}_unlabeled_{k}.txt`` (the release renamed its
 ``105.82`` and ``29.75`` files to 106 and 30), plus ``1_labeled_{k}`` and ``0_unlabeled_{k}``
 holding the whole shuffled list.
+
+A ``valtiny`` list (:func:`make_valtiny`) is a few val ids drawn with the same seed: the
+methods select models on it during training, and the whole val list scores the final model.
 """
 import collections
 import os
@@ -54,6 +57,31 @@ def split_name(divisor: float) -> str:
     return str(int(round(divisor)))
 
 
+def check_unique(ids: Sequence[str]) -> None:
+    """Refuse an id list that repeats an id."""
+    counts = collections.Counter(ids)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
+    if duplicates:
+        raise InvalidDatasetError(f'the id list repeats {len(duplicates)} id(s), e.g. '
+                                  f'{duplicates[:5]}; each id must appear once')
+
+
+def make_valtiny(ids: Sequence[str], size: int, seed: int = DST_CBC_SEED) -> List[str]:
+    """``size`` ids of a val list, drawn with ``seed``, in the list's order.
+
+    Args:
+        ids (Sequence[str]): The whole val list.
+        size (int): How many ids to keep, 1 to ``len(ids)``.
+        seed (int): Seed of Python's ``random``. Default: 7777.
+    """
+    check_unique(ids)
+    if not 0 < size <= len(ids):
+        raise InvalidDatasetError(f'a valtiny list of {size} ids cannot be drawn from a val '
+                                  f'list of {len(ids)}; choose a size from 1 to {len(ids)}')
+    chosen = set(random.Random(seed).sample(list(ids), size))
+    return [i for i in ids if i in chosen]
+
+
 def make_dst_cbc_splits(ids: Sequence[str],
                         divisors: Sequence[float] = VOC_DIVISORS,
                         num_repeats: int = 3,
@@ -66,11 +94,7 @@ def make_dst_cbc_splits(ids: Sequence[str],
         num_repeats (int): Number of cumulative shuffles (released: 3).
         seed (int): Seed of Python's ``random`` (released: 7777).
     """
-    counts = collections.Counter(ids)
-    duplicates = sorted(i for i, n in counts.items() if n > 1)
-    if duplicates:
-        raise InvalidDatasetError(f'the id list repeats {len(duplicates)} id(s), e.g. '
-                                  f'{duplicates[:5]}; each id must appear once')
+    check_unique(ids)
     rng = random.Random(seed)
     order = list(ids)
     splits = {}

@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from conftest import run_tool
+from conftest import run_tool, run_tool_main
 from mmnoisy.datasets.splits import (check_disjoint, labeled_count, make_dst_cbc_splits,
-                                     read_ids)
+                                     make_valtiny, read_ids)
 from mmnoisy.datasets.validation import InvalidDatasetError
 
 VOC_IDS = [f'{2007 + i // 3000}_{i:06d}' for i in range(10582)]
@@ -53,6 +53,19 @@ def test_refuses_duplicates_and_overlap():
     check_disjoint(['a'], ['b'])
 
 
+def test_valtiny_is_a_seeded_subset_in_list_order():
+    val = [f'v{i:03d}' for i in range(200)]
+    tiny = make_valtiny(val, 20)
+    assert len(tiny) == 20 and tiny == sorted(tiny) and set(tiny) < set(val)
+    assert make_valtiny(val, 20) == tiny and make_valtiny(val, 20, seed=1) != tiny
+    assert make_valtiny(val, 200) == val
+    for size in (0, 201):
+        with pytest.raises(InvalidDatasetError, match='choose a size from 1 to 200'):
+            make_valtiny(val, size)
+    with pytest.raises(InvalidDatasetError, match='repeats 1 id'):
+        make_valtiny(['a', 'a', 'b'], 1)
+
+
 def test_make_splits_tool(tmp_path, shapes_root):
     out = tmp_path / 'lists'
     ids_file = f'{shapes_root}/ImageSets/Segmentation/train.txt'
@@ -67,6 +80,29 @@ def test_make_splits_tool(tmp_path, shapes_root):
     assert proc.returncode == 2
     assert 'no_such_image' in proc.stderr and 'Traceback' not in proc.stderr
     assert not (tmp_path / 'x').exists()
+
+
+def test_make_splits_tool_writes_a_seeded_valtiny(tmp_path, capsys, monkeypatch):
+    val = tmp_path / 'val.txt'
+    val.write_text(''.join(f'v{i}\n' for i in range(30)))
+    train = tmp_path / 'train.txt'
+    train.write_text(''.join(f't{i}\n' for i in range(16)))
+    drawn = []
+    for seed in ('1', '1', '2'):
+        code, _, _ = run_tool_main('tools/make_splits.py', train, '--out-dir', tmp_path / seed,
+                                   '--divisors', '8', '--repeats', '1', '--val', val,
+                                   '--valtiny', '5', '--seed', seed, capsys=capsys,
+                                   monkeypatch=monkeypatch)
+        assert code in (0, None)
+        drawn.append(read_ids(str(tmp_path / seed / 'valtiny.txt')))
+    assert drawn[0] == drawn[1] != drawn[2] and len(drawn[0]) == 5
+    code, _, err = run_tool_main('tools/make_splits.py', train, '--out-dir', tmp_path / 'x',
+                                 '--val', val, '--valtiny', '31', capsys=capsys,
+                                 monkeypatch=monkeypatch)
+    assert code == 2 and 'choose a size from 1 to 30' in err and 'Traceback' not in err
+    code, _, err = run_tool_main('tools/make_splits.py', train, '--out-dir', tmp_path / 'x',
+                                 '--valtiny', '5', capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and '--val and --valtiny go together' in err
 
 
 @pytest.mark.parametrize('bad_id', ['/etc/labels/a', '../outside', 'a/../../b'])
