@@ -1,0 +1,98 @@
+"""tools/demo.py: both runs trained at once, scored on val, table, picture, resumable."""
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import REPO, SEMI_CONFIG, TINY_CONFIG, run_tool, run_tool_main, tiny_options
+
+
+def tiny_demo(data_root):
+    """The DST-CBC demo shrunk to the tiny test configs and the shared test data."""
+    from mmnoisy.apis.demo import Demo, DemoRun
+    from mmnoisy.datasets import ShapesSpec
+
+    def supervised(seed):
+        return [f'randomness.seed={seed}',
+                *tiny_options(data_root, 'train_cfg.max_iters=4')[1:]]
+
+    def semi(seed):
+        return [f'randomness.seed={seed}', f'semi_data.dataset.data_root={data_root}',
+                'semi_data.labeled_split=ImageSets/Segmentation/4_labeled_0.txt',
+                'semi_data.unlabeled_split=ImageSets/Segmentation/4_unlabeled_0.txt',
+                'train_cfg.sup_iters=2', 'train_cfg.round_iters=2', 'train_cfg.ratios=[1.0]']
+
+    return Demo(title='tiny', data_root=data_root,
+                data_spec=ShapesSpec(num_train=40, num_val=12, seed=3),
+                baseline=DemoRun('supervised', TINY_CONFIG, supervised),
+                method=DemoRun('DST-CBC', SEMI_CONFIG, semi), total_iters=4)
+
+
+def demo_tool(work_dir, capsys, monkeypatch, *extra):
+    return run_tool_main('tools/demo.py', '--method', 'tiny', '--work-dir', work_dir, *extra,
+                         capsys=capsys, monkeypatch=monkeypatch)
+
+
+@pytest.mark.slow
+def test_demo_trains_both_scores_them_and_resumes(tmp_path, shapes_root, capsys,
+                                                  monkeypatch):
+    from mmnoisy.apis import demo
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv('PYTHONPATH', REPO)
+    monkeypatch.setitem(demo.DEMOS, 'tiny', tiny_demo(shapes_root))
+    monkeypatch.setattr(demo, 'POLL_S', 0.5)
+    work_dir = tmp_path / 'demo'
+    code, out, err = demo_tool(work_dir, capsys, monkeypatch)
+    assert code in (0, None), err[-3000:]
+    result = json.loads((work_dir / 'results.json').read_text())
+    runs = result['runs']
+    for side in ('baseline', 'method'):
+        iou = np.array(runs[side]['IoU'], dtype=float)
+        assert iou.shape == (9, )
+        assert runs[side]['mIoU'] == pytest.approx(np.nanmean(iou), abs=0.006)
+        assert runs[side]['checkpoint'].endswith('iter_4.pth')
+        assert (work_dir / f'{side}.log').read_text().count('Iter(train) [4/4]') == 1
+    assert result['difference'] == pytest.approx(runs['method']['mIoU']
+                                                 - runs['baseline']['mIoU'], abs=0.011)
+    assert f'**{runs["baseline"]["mIoU"]:.2f}**' in out and 'wall time' in out
+    assert re.search(r'demo: supervised \d/4, DST-CBC \d/4 iterations', out + err)
+    picture = Image.open(work_dir / 'demo.png')
+    assert picture.size[0] > 400 and picture.size[1] > 400
+
+    # The demo's score is the score tools/test.py gives the same checkpoint.
+    proc = run_tool('tools/test.py', SEMI_CONFIG, runs['method']['checkpoint'],
+                    '--work-dir', str(tmp_path / 'test'),
+                    '--cfg-options', *tiny_demo(shapes_root).method.seed_options(0))
+    scores = re.findall(r'mIoU: ([0-9.]+)', proc.stdout + proc.stderr)
+    assert float(scores[-1]) == pytest.approx(runs['method']['mIoU'], abs=0.01)
+
+    # A second call finds both runs finished: nothing is trained again.
+    code, out, _ = demo_tool(work_dir, capsys, monkeypatch)
+    assert code in (0, None)
+    for side in ('baseline', 'method'):
+        assert (work_dir / f'{side}.log').read_text().count('Iter(train) [4/4]') == 1
+    assert json.loads((work_dir / 'results.json').read_text())['runs'] == runs
+
+
+def test_comparison_table_rows():
+    from mmnoisy.apis.demo import comparison_table
+    table = comparison_table(['bg', 'disc'], ('A', 'B'),
+                             (np.array([90.0, 10.0]), np.array([91.0, 14.5])), (65.0, 125.0))
+    lines = table.splitlines()
+    assert lines[2] == '| bg | 90.00 | 91.00 | +1.00 |'
+    assert lines[3] == '| disc | 10.00 | 14.50 | +4.50 |'
+    assert lines[4] == '| **mIoU** | **50.00** | **52.75** | **+2.75** |'
+    assert lines[5] == '| wall time | 1:05 | 2:05 | |'
+
+
+def test_bad_seed_is_one_error_line(capsys, monkeypatch):
+    code, out, err = run_tool_main('tools/demo.py', '--seed', '7', capsys=capsys,
+                                   monkeypatch=monkeypatch)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith('error:')]
+    assert lines == ['error: --seed must be 0, 1 or 2 (the procedural data has three '
+                     'splits), got 7']
+    assert 'Traceback' not in err
