@@ -21,6 +21,7 @@ from mmengine.logging import print_log
 
 from mmnoisy.synthesis import ShapesSpec
 from mmnoisy.utils.errors import UserError
+from mmnoisy.utils.progress import format_duration
 
 SPLITS = 'ImageSets/Segmentation'
 POLL_S = 10.0  # seconds between progress lines
@@ -103,11 +104,6 @@ def _progress_of(log: str) -> int:
     return int(found[-1][0]) if found else 0
 
 
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    return f'{minutes}:{seconds:02d}'
-
-
 def train_side_by_side(demo: Demo, seed: int, work_dir: str, train_script: str,
                        extra: Sequence[str] = ()) -> Dict[str, float]:
     """Train both sides of ``demo`` at once with ``train_script`` (``tools/train.py``);
@@ -167,11 +163,11 @@ def _record_wall_time(work_dir: str, side: str, seconds: float) -> None:
 def _progress_line(demo: Demo, logs: Dict[str, str], elapsed: float) -> str:
     done = {side: _progress_of(log) for side, log in logs.items()}
     slowest = min(done.values())
-    eta = (f', ETA {_clock(elapsed * (demo.total_iters - slowest) / slowest)}'
+    eta = (f', ETA {format_duration(elapsed * (demo.total_iters - slowest) / slowest)}'
            if 0 < slowest < demo.total_iters else '')
     return (f'demo: {demo.baseline.name} {done["baseline"]}/{demo.total_iters}, '
             f'{demo.method.name} {done["method"]}/{demo.total_iters} iterations, '
-            f'{_clock(elapsed)} elapsed{eta}')
+            f'{format_duration(elapsed)} elapsed{eta}')
 
 
 def _tail(log: str, lines: int = 15) -> str:
@@ -190,9 +186,10 @@ def final_checkpoint(run_dir: str) -> str:
 
 
 def evaluate(config: str, checkpoint: str, options: Sequence[str], work_dir: str,
-             keep: int = 4) -> Tuple[np.ndarray, List[dict]]:
-    """Per-class IoU (%) of ``checkpoint`` on the config's test set, and the first ``keep``
-    images with their ground truth and prediction (the picture's rows)."""
+             keep: int = 4) -> Tuple[np.ndarray, List[dict], int]:
+    """Per-class IoU (%) of ``checkpoint`` on the config's test set, the first ``keep``
+    images with their ground truth and prediction (the picture's rows), and the number of
+    images scored."""
     import torch
     from mmengine.config import Config
 
@@ -209,17 +206,18 @@ def evaluate(config: str, checkpoint: str, options: Sequence[str], work_dir: str
     model = runner.model
     model.eval()
     num_classes = len(runner.test_dataloader.dataset.metainfo['classes'])
-    areas, shown = ClassAreas(num_classes), []
+    areas, shown, scored = ClassAreas(num_classes), [], 0
     with torch.no_grad():
         for batch in runner.test_dataloader:
             for sample in model.test_step(batch):
                 pred = sample.pred_sem_seg.data[0]
                 label = sample.gt_sem_seg.data[0]
                 areas.update(pred, label)
+                scored += 1
                 if len(shown) < keep:
                     shown.append(dict(img_path=sample.img_path, label=label.numpy(),
                                       pred=pred.numpy()))
-    return 100 * areas.metrics()['IoU'], shown
+    return 100 * areas.metrics()['IoU'], shown, scored
 
 
 def _as_dict(options: Sequence[str]) -> dict:
@@ -243,7 +241,7 @@ def comparison_table(classes: Sequence[str], names: Tuple[str, str], ious: Tuple
     means = [float(np.nanmean(iou)) for iou in ious]
     rows.append(f'| **mIoU** | **{means[0]:.2f}** | **{means[1]:.2f}** | '
                 f'**{means[1] - means[0]:+.2f}** |')
-    rows.append(f'| wall time | {_clock(walls[0])} | {_clock(walls[1])} | |')
+    rows.append(f'| wall time | {format_duration(walls[0])} | {format_duration(walls[1])} | |')
     return '\n'.join(rows)
 
 
@@ -330,13 +328,14 @@ def _report(demo: Demo, name: str, seed: int, work_dir: str, results: dict,
                          wall_seconds=round(walls.get(side, 0.0), 1),
                          mIoU=round(float(np.nanmean(iou)), 2),
                          IoU=[round(float(v), 2) for v in iou])
-              for side, (run, checkpoint, iou, _) in results.items()})
+              for side, (run, checkpoint, iou, _, _) in results.items()})
     summary['difference'] = round(summary['runs']['method']['mIoU']
                                   - summary['runs']['baseline']['mIoU'], 2)
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
         json.dump(summary, f, indent=1)
+    scored = results['method'][4]
     text = (f'# {demo.title} (seed {seed})\n\nval IoU (%) of each run\'s last checkpoint on '
-            f'the 200 val images:\n\n{table}\n\nWhole demo: {_clock(total)} (m:s). '
+            f'the {scored} val images:\n\n{table}\n\nWhole demo: {format_duration(total)} (m:s). '
             f'Picture: {picture}\n')
     with open(osp.join(work_dir, 'results.md'), 'w') as f:
         f.write(text)
