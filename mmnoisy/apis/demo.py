@@ -1,10 +1,11 @@
-"""Side-by-side demos: a baseline and an imperfect-label method trained at once on the
-embedded procedural data, scored on the same val images, shown as a table and a picture.
+"""Side-by-side demos: a baseline, the same training given the method's extra iterations,
+and an imperfect-label method, trained on the embedded procedural data, scored on the same
+val images, shown as a table and a picture.
 
-``tools/demo.py --method NAME`` is the entry point; :data:`DEMOS` lists the pairs. Both
-trainings run as ``tools/train.py`` processes with one thread each (one core each on a
-2-core machine), in their own work dirs with ``--resume``, so an interrupted demo continues
-where it stopped and a finished run is not trained again.
+``tools/demo.py --method NAME`` is the entry point; :data:`DEMOS` lists them. Every run is a
+``tools/train.py`` process in its own work dir with ``--resume``, so an interrupted demo
+continues where it stopped and a finished run is not trained again. Runs that start from
+another's checkpoint wait for it; the others train at once, sharing the cores.
 """
 import json
 import os
@@ -25,42 +26,47 @@ from mmnoisy.utils.progress import format_duration
 
 SPLITS = 'ImageSets/Segmentation'
 POLL_S = 10.0  # seconds between progress lines
-SIDES = ('baseline', 'method')
-DONE_FILE = 'demo_run.json'  # a side's wall time, written when it has trained to the end
+DONE_FILE = 'demo_run.json'  # a run's wall time, written when it has trained to the end
 
 
 @dataclass
 class DemoRun:
-    """One side of a demo.
+    """One run of a demo.
 
     Args:
         name (str): What the table calls it.
         config (str): Config path (relative to the repository root, where the tools run).
         seed_options (callable): ``seed -> ['key=value', ...]``: the seed and its split.
+        iters (int): Its training iterations (for the progress line).
+        start_from (str, optional): The run whose last checkpoint it starts from
+            (``load_from``), as self-training starts from its supervised model.
     """
     name: str
     config: str
     seed_options: Callable[[int], List[str]]
+    iters: int
+    start_from: Optional[str] = None
 
 
 @dataclass
 class Demo:
-    """A baseline and a method on one variant of the procedural data.
+    """Runs compared on one variant of the procedural data.
 
     Args:
         title (str): One line on what is compared.
         data_root (str): Where the configs read the data.
         data_spec (ShapesSpec): The procedural data generated there.
-        baseline (DemoRun): The plain training it is compared with.
-        method (DemoRun): The imperfect-label method.
-        total_iters (int): Training iterations of each side (for the progress line).
+        runs (dict): ``key -> DemoRun``, in table order: the baseline first, the method
+            last; the table gives the method's difference to each of the others.
     """
     title: str
     data_root: str
     data_spec: ShapesSpec
-    baseline: DemoRun
-    method: DemoRun
-    total_iters: int
+    runs: Dict[str, DemoRun]
+
+    @property
+    def method(self) -> str:
+        return list(self.runs)[-1]
 
 
 def _labelled_split(seed: int) -> List[str]:
@@ -74,20 +80,22 @@ def _semi_split(seed: int) -> List[str]:
             f'semi_data.unlabeled_split={SPLITS}/20_unlabeled_{seed}.txt']
 
 
+SUPERVISED = 'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112-1-20.py'
 DEMOS: Dict[str, Demo] = dict(
     dst_cbc=Demo(
         title='DST-CBC vs supervised training, 50 labelled + 950 unlabelled images',
         data_root='data/shapes_cue',
         data_spec=ShapesSpec(colour_cue=True),
-        baseline=DemoRun(
-            'supervised',
-            'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112_supervised-1-20.py',
-            _labelled_split),
-        method=DemoRun(
-            'DST-CBC',
-            'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112_dst-cbc-1-20.py',
-            _semi_split),
-        total_iters=700),
+        runs=dict(
+            supervised=DemoRun('supervised', SUPERVISED, _labelled_split, iters=700),
+            # the round's 400 iterations spent on the labelled images instead
+            longer=DemoRun('supervised +400 it', SUPERVISED,
+                           lambda seed: [*_labelled_split(seed), 'train_cfg.max_iters=400'],
+                           iters=400, start_from='supervised'),
+            dst_cbc=DemoRun(
+                'DST-CBC round',
+                'configs/demo/deeplabv2_r18-d8_1xb8-1round_shapes-cue-112x112_dst-cbc-1-20.py',
+                _semi_split, iters=400, start_from='supervised'))),
 )
 
 
@@ -104,70 +112,95 @@ def _progress_of(log: str) -> int:
     return int(found[-1][0]) if found else 0
 
 
-def train_side_by_side(demo: Demo, seed: int, work_dir: str, train_script: str,
-                       extra: Sequence[str] = ()) -> Dict[str, float]:
-    """Train both sides of ``demo`` at once with ``train_script`` (``tools/train.py``);
-    returns each side's wall time in seconds.
+def train_demo(demo: Demo, seed: int, work_dir: str, train_script: str,
+               extra: Sequence[str] = ()) -> Dict[str, float]:
+    """Train the runs of ``demo`` with ``train_script`` (``tools/train.py``); returns each
+    run's wall time in seconds.
 
-    Each run gets one thread; its output goes to ``<work_dir>/<side>.log``. Progress and an
-    ETA are printed every :data:`POLL_S` seconds.
+    Runs that start from none train at once, then the ones that start from them; runs
+    at once share the cores. Each one's output goes to ``<work_dir>/<run>.log``; progress
+    and an ETA are printed every :data:`POLL_S` seconds.
     """
-    procs, logs, started = {}, {}, {}
-    walls = {side: wall for side in SIDES
-             if (wall := _finished_wall_time(work_dir, side)) is not None}
-    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
-    for side in SIDES:
-        logs[side] = osp.join(work_dir, f'{side}.log')
-        if side in walls:
-            continue  # trained by an earlier call
-        run = getattr(demo, side)
-        cmd = [sys.executable, train_script, run.config,
-               '--work-dir', osp.join(work_dir, side), '--resume',
-               '--cfg-options', *run.seed_options(seed), *extra]
-        with open(logs[side], 'a') as log:
-            procs[side] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-        started[side] = time.time()
+    walls = {key: wall for key in demo.runs
+             if (wall := _finished_wall_time(work_dir, key)) is not None}
     start = time.time()
-    while procs:
-        time.sleep(POLL_S)
-        for side, proc in list(procs.items()):
-            if proc.poll() is None:
-                continue
-            del procs[side]
-            if proc.returncode:
-                for other in procs.values():
-                    other.terminate()
-                raise RuntimeError(f'the {side} run ({getattr(demo, side).config}) failed with '
-                                   f'exit code {proc.returncode}; its log: {logs[side]}\n'
-                                   f'{_tail(logs[side])}')
-            walls[side] = time.time() - started[side]
-            _record_wall_time(work_dir, side, walls[side])
-        print_log(_progress_line(demo, logs, time.time() - start), logger='current')
+    for stage in _stages(demo):
+        todo = [key for key in stage if key not in walls]  # not trained by a former call
+        threads = max(1, (os.cpu_count() or 1) // max(1, len(todo)))
+        procs = {key: _launch(demo, key, seed, work_dir, train_script, extra, threads)
+                 for key in todo}
+        walls.update(_wait(demo, procs, work_dir, start))
     return walls
 
 
-def _finished_wall_time(work_dir: str, side: str) -> Optional[float]:
-    """The wall time of a side that an earlier call trained to the end, else None."""
-    record = osp.join(work_dir, side, DONE_FILE)
+def _stages(demo: Demo) -> List[List[str]]:
+    first = [key for key, run in demo.runs.items() if run.start_from is None]
+    return [first, [key for key in demo.runs if key not in first]]
+
+
+def _log(work_dir: str, key: str) -> str:
+    return osp.join(work_dir, f'{key}.log')
+
+
+def _launch(demo: Demo, key: str, seed: int, work_dir: str, train_script: str,
+            extra: Sequence[str], threads: int) -> Tuple[subprocess.Popen, float]:
+    run = demo.runs[key]
+    options = [*run.seed_options(seed), *extra]
+    if run.start_from:
+        options.append(f'load_from={final_checkpoint(osp.join(work_dir, run.start_from))}')
+    cmd = [sys.executable, train_script, run.config, '--work-dir', osp.join(work_dir, key),
+           '--resume', '--cfg-options', *options]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    with open(_log(work_dir, key), 'a') as log:
+        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), time.time()
+
+
+def _wait(demo: Demo, procs: Dict[str, Tuple[subprocess.Popen, float]], work_dir: str,
+          start: float) -> Dict[str, float]:
+    """Wait for the runs, printing progress; their wall times. A failed run stops the rest
+    and names its log."""
+    walls = {}
+    while procs:
+        time.sleep(POLL_S)
+        for key, (proc, started) in list(procs.items()):
+            if proc.poll() is None:
+                continue
+            del procs[key]
+            if proc.returncode:
+                for other, _ in procs.values():
+                    other.terminate()
+                raise RuntimeError(f'the {key} run ({demo.runs[key].config}) failed with '
+                                   f'exit code {proc.returncode}; its log: '
+                                   f'{_log(work_dir, key)}\n{_tail(_log(work_dir, key))}')
+            walls[key] = time.time() - started
+            _record_wall_time(work_dir, key, walls[key])
+        print_log(_progress_line(demo, work_dir, time.time() - start), logger='current')
+    return walls
+
+
+def _finished_wall_time(work_dir: str, key: str) -> Optional[float]:
+    """The wall time of a run that an earlier call trained to the end, else None."""
+    record = osp.join(work_dir, key, DONE_FILE)
     if not osp.isfile(record):
         return None
     with open(record) as f:
         return json.load(f)['wall_seconds']
 
 
-def _record_wall_time(work_dir: str, side: str, seconds: float) -> None:
-    with open(osp.join(work_dir, side, DONE_FILE), 'w') as f:
+def _record_wall_time(work_dir: str, key: str, seconds: float) -> None:
+    with open(osp.join(work_dir, key, DONE_FILE), 'w') as f:
         json.dump(dict(wall_seconds=round(seconds, 1)), f)
 
 
-def _progress_line(demo: Demo, logs: Dict[str, str], elapsed: float) -> str:
-    done = {side: _progress_of(log) for side, log in logs.items()}
-    slowest = min(done.values())
-    eta = (f', ETA {format_duration(elapsed * (demo.total_iters - slowest) / slowest)}'
-           if 0 < slowest < demo.total_iters else '')
-    return (f'demo: {demo.baseline.name} {done["baseline"]}/{demo.total_iters}, '
-            f'{demo.method.name} {done["method"]}/{demo.total_iters} iterations, '
-            f'{format_duration(elapsed)} elapsed{eta}')
+def _progress_line(demo: Demo, work_dir: str, elapsed: float) -> str:
+    done = {key: min(_progress_of(_log(work_dir, key)), run.iters)
+            for key, run in demo.runs.items()}
+    total = sum(run.iters for run in demo.runs.values())
+    finished = sum(done.values())
+    eta = (f', ETA {format_duration(elapsed * (total - finished) / finished)}'
+           if 0 < finished < total else '')
+    runs = ', '.join(f'{run.name} {done[key]}/{run.iters}' for key, run in demo.runs.items())
+    return f'demo: {runs} iterations, {format_duration(elapsed)} elapsed{eta}'
 
 
 def _tail(log: str, lines: int = 15) -> str:
@@ -231,24 +264,34 @@ def _as_dict(options: Sequence[str]) -> dict:
 
 
 # -------------------------------------------------------------------------------- report
-def comparison_table(classes: Sequence[str], names: Tuple[str, str], ious: Tuple[np.ndarray,
-                     np.ndarray], walls: Tuple[float, float]) -> str:
-    """Per-class IoU of both sides, the difference, mIoU and wall time (markdown)."""
-    base, method = names
-    rows = [f'| class | {base} | {method} | difference |', '| --- | ---: | ---: | ---: |']
-    for name, a, b in zip(classes, *ious):
-        rows.append(f'| {name} | {a:.2f} | {b:.2f} | {b - a:+.2f} |')
-    means = [float(np.nanmean(iou)) for iou in ious]
-    rows.append(f'| **mIoU** | **{means[0]:.2f}** | **{means[1]:.2f}** | '
-                f'**{means[1] - means[0]:+.2f}** |')
-    rows.append(f'| wall time | {format_duration(walls[0])} | {format_duration(walls[1])} | |')
+def comparison_table(classes: Sequence[str], names: Sequence[str],
+                     ious: Sequence[np.ndarray], walls: Sequence[float]) -> str:
+    """Per-class IoU of each run, the last run's difference to each other one, mIoU and
+    wall time (markdown)."""
+    others = range(len(names) - 1)
+    header = [*names, *(f'{names[-1]} - {names[i]}' for i in others)]
+    rows = ['| class | ' + ' | '.join(header) + ' |',
+            '| --- |' + ' ---: |' * len(header)]
+
+    def row(label, values, fmt='{:.2f}', bold=False):
+        cells = [fmt.format(v) for v in values]
+        cells += [f'{values[-1] - values[i]:+.2f}' for i in others]
+        if bold:
+            cells = [f'**{c}**' for c in cells]
+        return f'| {label} | ' + ' | '.join(cells) + ' |'
+
+    for c, name in enumerate(classes):
+        rows.append(row(name, [iou[c] for iou in ious]))
+    rows.append(row('**mIoU**', [float(np.nanmean(iou)) for iou in ious], bold=True))
+    rows.append('| wall time | ' + ' | '.join(format_duration(w) for w in walls) + ' |'
+                + ' |' * len(others))
     return '\n'.join(rows)
 
 
-def draw_picture(path: str, names: Tuple[str, str], classes: Sequence[str],
-                 palette: Sequence[Sequence[int]], shown: Tuple[List[dict], List[dict]],
-                 ious: Tuple[np.ndarray, np.ndarray]) -> None:
-    """Rows of val image | ground truth | baseline | method, and per-class IoU bars."""
+def draw_picture(path: str, names: Sequence[str], classes: Sequence[str],
+                 palette: Sequence[Sequence[int]], images: List[dict],
+                 predictions: Sequence[List[np.ndarray]], ious: Sequence[np.ndarray]) -> None:
+    """Rows of val image | ground truth | each run's prediction, and per-class IoU bars."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -257,27 +300,27 @@ def draw_picture(path: str, names: Tuple[str, str], classes: Sequence[str],
     colours = np.zeros((256, 3), np.uint8)
     colours[:len(palette)] = np.asarray(palette, np.uint8)
     colours[255] = 255  # ignored pixels: white
-    rows = len(shown[0])
-    fig = plt.figure(figsize=(10, 2.4 * rows + 3.2))
-    grid = fig.add_gridspec(rows + 1, 4, height_ratios=[1] * rows + [1.3])
+    cols = 2 + len(names)
+    fig = plt.figure(figsize=(2.6 * cols, 2.4 * len(images) + 3.2))
+    grid = fig.add_gridspec(len(images) + 1, cols, height_ratios=[1] * len(images) + [1.3])
     titles = ('image', 'ground truth', *names)
-    for row, (left, right) in enumerate(zip(*shown)):
-        panels = (np.asarray(Image.open(left['img_path']).convert('RGB')),
-                  colours[left['label']], colours[left['pred']], colours[right['pred']])
+    for row, image in enumerate(images):
+        panels = [np.asarray(Image.open(image['img_path']).convert('RGB')),
+                  colours[image['label']], *(colours[pred[row]] for pred in predictions)]
         for col, panel in enumerate(panels):
             ax = fig.add_subplot(grid[row, col])
             ax.imshow(panel)
             ax.set_axis_off()
             if row == 0:
                 ax.set_title(titles[col])
-    bars = fig.add_subplot(grid[rows, :])
-    x = np.arange(len(classes))
-    for offset, name, iou in ((-0.2, names[0], ious[0]), (0.2, names[1], ious[1])):
-        bars.bar(x + offset, np.nan_to_num(iou), width=0.4,
+    bars = fig.add_subplot(grid[len(images), :])
+    x, width = np.arange(len(classes)), 0.8 / len(names)
+    for i, (name, iou) in enumerate(zip(names, ious)):
+        bars.bar(x + (i - (len(names) - 1) / 2) * width, np.nan_to_num(iou), width=width,
                  label=f'{name} (mIoU {np.nanmean(iou):.2f})')
     bars.set_xticks(x, classes, rotation=30)
     bars.set_ylabel('val IoU (%)')
-    bars.legend(loc='lower left')
+    bars.legend(loc='upper right')
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -285,9 +328,9 @@ def draw_picture(path: str, names: Tuple[str, str], classes: Sequence[str],
 
 def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str] = None,
              extra: Sequence[str] = (), keep: int = 4) -> dict:
-    """Generate the data, train both sides at once with ``train_script``, score them on
-    val, write the table (``results.md``, ``results.json``) and the picture (``demo.png``)
-    to ``work_dir``."""
+    """Generate the data, train the runs with ``train_script``, score their last
+    checkpoints on val, write the table (``results.md``, ``results.json``) and the picture
+    (``demo.png``) to ``work_dir``."""
     from mmnoisy.synthesis import generate_shapes_dataset
 
     if name not in DEMOS:
@@ -297,46 +340,43 @@ def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str
     os.makedirs(work_dir, exist_ok=True)
     start = time.time()
     generate_shapes_dataset(demo.data_root, demo.data_spec)
-    print_log(f'demo: {demo.title}; training both at once (seed {seed}), logs in '
-              f'{work_dir}/{{baseline,method}}.log', logger='current')
-    walls = train_side_by_side(demo, seed, work_dir, train_script, extra)
-    results = {}
-    for side in SIDES:
-        run = getattr(demo, side)
-        options = [*run.seed_options(seed), *extra]
-        checkpoint = final_checkpoint(osp.join(work_dir, side))
-        results[side] = (run, checkpoint,
-                         *evaluate(run.config, checkpoint, options,
-                                   osp.join(work_dir, f'eval_{side}'), keep))
-    return _report(demo, name, seed, work_dir, results, walls, time.time() - start)
+    print_log(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log',
+              logger='current')
+    walls = train_demo(demo, seed, work_dir, train_script, extra)
+    scores = {}
+    for key, run in demo.runs.items():
+        checkpoint = final_checkpoint(osp.join(work_dir, key))
+        scores[key] = (checkpoint, *evaluate(run.config, checkpoint,
+                                             [*run.seed_options(seed), *extra],
+                                             osp.join(work_dir, f'eval_{key}'), keep))
+    return _report(demo, name, seed, work_dir, scores, walls, time.time() - start)
 
 
-def _report(demo: Demo, name: str, seed: int, work_dir: str, results: dict,
+def _report(demo: Demo, name: str, seed: int, work_dir: str, scores: dict,
             walls: Dict[str, float], total: float) -> dict:
     from mmnoisy.datasets.shapes import ProceduralShapesDataset
     meta = ProceduralShapesDataset.METAINFO
-    names = (demo.baseline.name, demo.method.name)
-    ious = (results['baseline'][2], results['method'][2])
-    table = comparison_table(meta['classes'], names, ious,
-                             (walls.get('baseline', 0.0), walls.get('method', 0.0)))
+    keys = list(demo.runs)
+    names = [demo.runs[key].name for key in keys]
+    ious = [scores[key][1] for key in keys]
+    table = comparison_table(meta['classes'], names, ious, [walls.get(k, 0.0) for k in keys])
     picture = osp.join(work_dir, 'demo.png')
-    draw_picture(picture, names, meta['classes'], meta['palette'],
-                 (results['baseline'][3], results['method'][3]), ious)
-    summary = dict(
-        method=name, seed=seed, title=demo.title, total_seconds=round(total, 1),
-        runs={side: dict(name=run.name, config=run.config, checkpoint=checkpoint,
-                         wall_seconds=round(walls.get(side, 0.0), 1),
-                         mIoU=round(float(np.nanmean(iou)), 2),
-                         IoU=[round(float(v), 2) for v in iou])
-              for side, (run, checkpoint, iou, _, _) in results.items()})
-    summary['difference'] = round(summary['runs']['method']['mIoU']
-                                  - summary['runs']['baseline']['mIoU'], 2)
+    draw_picture(picture, names, meta['classes'], meta['palette'], scores[keys[0]][2],
+                 [[shown['pred'] for shown in scores[key][2]] for key in keys], ious)
+    runs = {key: dict(name=demo.runs[key].name, config=demo.runs[key].config,
+                      checkpoint=scores[key][0], wall_seconds=round(walls.get(key, 0.0), 1),
+                      mIoU=round(float(np.nanmean(scores[key][1])), 2),
+                      IoU=[round(float(v), 2) for v in scores[key][1]])
+            for key in keys}
+    method = runs[demo.method]
+    summary = dict(method=name, seed=seed, title=demo.title, total_seconds=round(total, 1),
+                   runs=runs, differences={key: round(method['mIoU'] - runs[key]['mIoU'], 2)
+                                           for key in keys[:-1]})
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
         json.dump(summary, f, indent=1)
-    scored = results['method'][4]
     text = (f'# {demo.title} (seed {seed})\n\nval IoU (%) of each run\'s last checkpoint on '
-            f'the {scored} val images:\n\n{table}\n\nWhole demo: {format_duration(total)} (m:s). '
-            f'Picture: {picture}\n')
+            f'the {scores[keys[0]][3]} val images:\n\n{table}\n\nWhole demo: '
+            f'{format_duration(total)}. Picture: {picture}\n')
     with open(osp.join(work_dir, 'results.md'), 'w') as f:
         f.write(text)
     print(f'\n{text}')

@@ -100,6 +100,7 @@ def test_killed_mid_round_resumes_in_that_round(tmp_path, shapes_root, full_run)
     ('train_cfg.ratios=[0.2,1.5]', r'every ratio must be in \(0, 1\]'),
     ('train_cfg.num_rounds=3', 'num_rounds=3 but 2 ratios'),
     ('train_cfg.round_lr_factor=0', 'round_lr_factor must be > 0'),
+    ('train_cfg.sup_iters=0', 'nothing gives round 1 a trained model to pseudo-label with'),
 ])
 def test_bad_round_settings_fail_clearly(tmp_path, shapes_root, option, message):
     proc = train(tmp_path / 'work', shapes_root, option, check=False)

@@ -15,20 +15,32 @@ def tiny_demo(data_root):
     from mmnoisy.apis.demo import Demo, DemoRun
     from mmnoisy.datasets import ShapesSpec
 
-    def supervised(seed):
+    def supervised(seed, iters=4):
         return [f'randomness.seed={seed}',
-                *tiny_options(data_root, 'train_cfg.max_iters=4')[1:]]
+                *tiny_options(data_root, f'train_cfg.max_iters={iters}')[1:]]
 
     def semi(seed):
         return [f'randomness.seed={seed}', f'semi_data.dataset.data_root={data_root}',
                 'semi_data.labeled_split=ImageSets/Segmentation/4_labeled_0.txt',
                 'semi_data.unlabeled_split=ImageSets/Segmentation/4_unlabeled_0.txt',
-                'train_cfg.sup_iters=2', 'train_cfg.round_iters=2', 'train_cfg.ratios=[1.0]']
+                'train_cfg.sup_iters=0', 'train_cfg.round_iters=2', 'train_cfg.ratios=[1.0]']
 
     return Demo(title='tiny', data_root=data_root,
                 data_spec=ShapesSpec(num_train=40, num_val=12, seed=3),
-                baseline=DemoRun('supervised', TINY_CONFIG, supervised),
-                method=DemoRun('DST-CBC', SEMI_CONFIG, semi), total_iters=4)
+                runs=dict(supervised=DemoRun('supervised', TINY_CONFIG, supervised, iters=4),
+                          longer=DemoRun('supervised +2 it', TINY_CONFIG,
+                                         lambda seed: supervised(seed, 2), iters=2,
+                                         start_from='supervised'),
+                          dst=DemoRun('DST-CBC', SEMI_CONFIG, semi, iters=2,
+                                      start_from='supervised')))
+
+
+ITERS = dict(supervised=4, longer=2, dst=2)
+
+
+def trained(work_dir, key, iters):
+    """How often the run's log reports its last training iteration."""
+    return (work_dir / f'{key}.log').read_text().count(f'Iter(train) [{iters}/{iters}]')
 
 
 def demo_tool(work_dir, capsys, monkeypatch, *extra):
@@ -49,43 +61,53 @@ def test_demo_trains_both_scores_them_and_resumes(tmp_path, shapes_root, capsys,
     assert code in (0, None), err[-3000:]
     result = json.loads((work_dir / 'results.json').read_text())
     runs = result['runs']
-    for side in ('baseline', 'method'):
-        iou = np.array(runs[side]['IoU'], dtype=float)
+    assert list(runs) == ['supervised', 'longer', 'dst']
+    for key, iters in ITERS.items():
+        iou = np.array(runs[key]['IoU'], dtype=float)
         assert iou.shape == (9, )
-        assert runs[side]['mIoU'] == pytest.approx(np.nanmean(iou), abs=0.006)
-        assert runs[side]['checkpoint'].endswith('iter_4.pth')
-        assert (work_dir / f'{side}.log').read_text().count('Iter(train) [4/4]') == 1
-    assert result['difference'] == pytest.approx(runs['method']['mIoU']
-                                                 - runs['baseline']['mIoU'], abs=0.011)
-    assert f'**{runs["baseline"]["mIoU"]:.2f}**' in out and 'wall time' in out
-    assert re.search(r'demo: supervised \d/4, DST-CBC \d/4 iterations', out + err)
+        assert runs[key]['mIoU'] == pytest.approx(np.nanmean(iou), abs=0.006)
+        assert runs[key]['checkpoint'].endswith(f'iter_{iters}.pth')
+        assert trained(work_dir, key, iters) == 1
+    # the round and the longer supervised run start from the supervised model
+    for key in ('longer', 'dst'):
+        assert f'Load checkpoint from {work_dir}/supervised/iter_4.pth' in (
+            work_dir / f'{key}.log').read_text()
+    for key in ('supervised', 'longer'):
+        assert result['differences'][key] == pytest.approx(
+            runs['dst']['mIoU'] - runs[key]['mIoU'], abs=0.011)
+    assert f'**{runs["supervised"]["mIoU"]:.2f}**' in out and 'wall time' in out
+    assert re.search(r'demo: supervised \d/4, supervised \+2 it \d/2, DST-CBC \d/2 '
+                     r'iterations', out + err)
     picture = Image.open(work_dir / 'demo.png')
     assert picture.size[0] > 400 and picture.size[1] > 400
 
     # The demo's score is the score tools/test.py gives the same checkpoint.
-    proc = run_tool('tools/test.py', SEMI_CONFIG, runs['method']['checkpoint'],
+    proc = run_tool('tools/test.py', SEMI_CONFIG, runs['dst']['checkpoint'],
                     '--work-dir', str(tmp_path / 'test'),
-                    '--cfg-options', *tiny_demo(shapes_root).method.seed_options(0))
+                    '--cfg-options', *tiny_demo(shapes_root).runs['dst'].seed_options(0))
     scores = re.findall(r'mIoU: ([0-9.]+)', proc.stdout + proc.stderr)
-    assert float(scores[-1]) == pytest.approx(runs['method']['mIoU'], abs=0.01)
+    assert float(scores[-1]) == pytest.approx(runs['dst']['mIoU'], abs=0.01)
 
     # A second call finds both runs finished: nothing is trained again.
     code, out, _ = demo_tool(work_dir, capsys, monkeypatch)
     assert code in (0, None)
-    for side in ('baseline', 'method'):
-        assert (work_dir / f'{side}.log').read_text().count('Iter(train) [4/4]') == 1
+    for key, iters in ITERS.items():
+        assert trained(work_dir, key, iters) == 1
     assert json.loads((work_dir / 'results.json').read_text())['runs'] == runs
 
 
 def test_comparison_table_rows():
     from mmnoisy.apis.demo import comparison_table
-    table = comparison_table(['bg', 'disc'], ('A', 'B'),
-                             (np.array([90.0, 10.0]), np.array([91.0, 14.5])), (65.0, 125.0))
+    table = comparison_table(['bg', 'disc'], ('A', 'B', 'C'),
+                             (np.array([90.0, 10.0]), np.array([91.0, 14.5]),
+                              np.array([92.0, 12.0])), (65.0, 125.0, 3600.0))
     lines = table.splitlines()
-    assert lines[2] == '| bg | 90.00 | 91.00 | +1.00 |'
-    assert lines[3] == '| disc | 10.00 | 14.50 | +4.50 |'
-    assert lines[4] == '| **mIoU** | **50.00** | **52.75** | **+2.75** |'
-    assert lines[5] == '| wall time | 1:05 | 2:05 | |'
+    assert lines[0] == '| class | A | B | C | C - A | C - B |'
+    assert lines[2] == '| bg | 90.00 | 91.00 | 92.00 | +2.00 | +1.00 |'
+    assert lines[3] == '| disc | 10.00 | 14.50 | 12.00 | +2.00 | -2.50 |'
+    assert lines[4] == ('| **mIoU** | **50.00** | **52.75** | **52.00** | **+2.00** | '
+                        '**-0.75** |')
+    assert lines[5] == '| wall time | 1:05 | 2:05 | 1:00:00 | | |'
 
 
 def test_bad_seed_is_one_error_line(capsys, monkeypatch):

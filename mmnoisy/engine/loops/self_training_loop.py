@@ -142,6 +142,7 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         self.spec.check_disjoint()
         self.stage_iters: List[int] = self._stage_lengths(sup_iters, sup_epochs, round_iters,
                                                           round_epochs)
+        self._check_first_teacher(runner.cfg, teacher)
         # mmengine's loop opens the labelled loader here, drawing its shared seed from
         # torch's global RNG before the runner initialises the model: restoring the RNG keeps
         # the initialisation independent of how the loop is built (each stage opens its
@@ -184,6 +185,17 @@ class SelfTrainingLoop(IterBasedTrainLoop):
         if round_iters is None:
             round_iters = self.spec.iters_for_epochs(round_epochs, PSEUDO)
         return [sup_iters] + [round_iters] * len(self.ratios)
+
+    def _check_first_teacher(self, cfg, teacher: Optional[dict]) -> None:
+        """Without a supervised stage, round 1 pseudo-labels with the model it is given:
+        refuse a run where that would be the random initialisation."""
+        if self.stage_iters[0] or teacher is not None or cfg.get('load_from') or cfg.get(
+                'resume'):
+            return
+        raise ConfigError(
+            'train_cfg.sup_iters=0 skips the supervised stage, but nothing gives round 1 a '
+            'trained model to pseudo-label with: set load_from=<a supervised checkpoint> (or '
+            'train_cfg.teacher), or give the supervised stage iterations')
 
     # ------------------------------------------------------------------------ state
     def _state(self) -> Dict:
