@@ -14,5 +14,5 @@ test_dataloader = dict(
     dataset=dict(data_root=data_root, ann_file='ImageSets/Segmentation/val.txt'))
 max_iters = 700
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False)]
-train_cfg = dict(max_iters=max_iters, val_interval=100)
-default_hooks = dict(checkpoint=dict(interval=100), visualization=dict(draw=False))
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+default_hooks = dict(checkpoint=dict(interval=max_iters), visualization=dict(draw=False))

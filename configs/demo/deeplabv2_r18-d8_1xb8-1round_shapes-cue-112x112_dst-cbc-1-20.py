@@ -12,5 +12,5 @@
 # `../dst_cbc/deeplabv2_r18-d8_1xb8-5rounds_shapes-112x112_dst-cbc-1-20.py`.
 _base_ = '../dst_cbc/deeplabv2_r18-d8_1xb8-5rounds_shapes-112x112_dst-cbc-1-20.py'
 semi_data = dict(dataset=dict(data_root='data/shapes_cue'))
-train_cfg = dict(sup_iters=0, round_iters=400, ratios=[0.8], val_interval=100)
-default_hooks = dict(checkpoint=dict(interval=100))
+train_cfg = dict(sup_iters=0, round_iters=400, ratios=[0.8], val_interval=400)
+default_hooks = dict(checkpoint=dict(interval=400))

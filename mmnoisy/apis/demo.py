@@ -113,23 +113,28 @@ def _progress_of(log: str) -> int:
 
 
 def train_demo(demo: Demo, seed: int, work_dir: str, train_script: str,
-               extra: Sequence[str] = ()) -> Dict[str, float]:
+               extra: Sequence[str] = (),
+               when_trained: Callable[[str], None] = lambda key: None) -> Dict[str, float]:
     """Train the runs of ``demo`` with ``train_script`` (``tools/train.py``); returns each
     run's wall time in seconds.
 
     Runs that start from none train at once, then the ones that start from them; runs
     at once share the cores. Each one's output goes to ``<work_dir>/<run>.log``; progress
-    and an ETA are printed every :data:`POLL_S` seconds.
+    and an ETA are printed every :data:`POLL_S` seconds. ``when_trained(key)`` is called
+    as soon as a run has its last checkpoint, in the last stage while the others still
+    train (scoring it then uses a core that would idle).
     """
     walls = {key: wall for key in demo.runs
              if (wall := _finished_wall_time(work_dir, key)) is not None}
     start = time.time()
-    for stage in _stages(demo):
+    stages = _stages(demo)
+    for stage in stages:
         todo = [key for key in stage if key not in walls]  # not trained by a former call
         threads = max(1, (os.cpu_count() or 1) // max(1, len(todo)))
         procs = {key: _launch(demo, key, seed, work_dir, train_script, extra, threads)
                  for key in todo}
-        walls.update(_wait(demo, procs, work_dir, start))
+        walls.update(_wait(demo, procs, work_dir, start,
+                           when_trained if stage is stages[-1] else lambda key: None))
     return walls
 
 
@@ -156,7 +161,7 @@ def _launch(demo: Demo, key: str, seed: int, work_dir: str, train_script: str,
 
 
 def _wait(demo: Demo, procs: Dict[str, Tuple[subprocess.Popen, float]], work_dir: str,
-          start: float) -> Dict[str, float]:
+          start: float, when_trained: Callable[[str], None]) -> Dict[str, float]:
     """Wait for the runs, printing progress; their wall times. A failed run stops the rest
     and names its log."""
     walls = {}
@@ -174,6 +179,8 @@ def _wait(demo: Demo, procs: Dict[str, Tuple[subprocess.Popen, float]], work_dir
                                    f'{_log(work_dir, key)}\n{_tail(_log(work_dir, key))}')
             walls[key] = time.time() - started
             _record_wall_time(work_dir, key, walls[key])
+            if procs:
+                when_trained(key)
         print_log(_progress_line(demo, work_dir, time.time() - start), logger='current')
     return walls
 
@@ -232,6 +239,7 @@ def evaluate(config: str, checkpoint: str, options: Sequence[str], work_dir: str
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(_as_dict(options))
     cfg.work_dir, cfg.load_from, cfg.resume = work_dir, checkpoint, False
+    cfg.log_level = 'WARNING'  # the demo's own lines only, not each runner's environment
     cfg.visualizer = dict(type='SegLocalVisualizer', name=f'demo_{osp.basename(work_dir)}',
                           vis_backends=[dict(type='LocalVisBackend')])
     runner = build_runner(cfg)
@@ -342,13 +350,29 @@ def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str
     generate_shapes_dataset(demo.data_root, demo.data_spec)
     print_log(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log',
               logger='current')
-    walls = train_demo(demo, seed, work_dir, train_script, extra)
     scores = {}
-    for key, run in demo.runs.items():
+
+    def score(key: str) -> None:
+        run = demo.runs[key]
         checkpoint = final_checkpoint(osp.join(work_dir, key))
         scores[key] = (checkpoint, *evaluate(run.config, checkpoint,
                                              [*run.seed_options(seed), *extra],
                                              osp.join(work_dir, f'eval_{key}'), keep))
+
+    def score_while_training(key: str) -> None:
+        # one core is free: the scores of every run trained so far
+        import torch
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        for done in demo.runs:
+            if done not in scores and _finished_wall_time(work_dir, done) is not None:
+                score(done)
+        torch.set_num_threads(threads)
+
+    walls = train_demo(demo, seed, work_dir, train_script, extra, score_while_training)
+    for key in demo.runs:
+        if key not in scores:
+            score(key)
     return _report(demo, name, seed, work_dir, scores, walls, time.time() - start)
 
 
