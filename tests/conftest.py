@@ -12,6 +12,23 @@ sys.path.insert(0, REPO)
 import mmnoisy  # noqa: E402,F401
 
 
+def _visualizer_classes(cls):
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _visualizer_classes(sub)
+
+
+@pytest.fixture(autouse=True)
+def fresh_visualizers():
+    """mmengine keeps one visualizer per name and process: a tool run in this process (e.g.
+    by ``run_tool_main``) would hand its visualizer, and the work dir it writes to, to the
+    next test's runner. A real tool process builds one runner, so only tests need this."""
+    yield
+    from mmengine.visualization import Visualizer
+    for cls in _visualizer_classes(Visualizer):
+        cls._instance_dict.clear()
+
+
 def run_tool(*args, env=None, timeout=600, check=True):
     """Run ``python tools/<script> ...`` from the repo root with the checkout on the path."""
     full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')

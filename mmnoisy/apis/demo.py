@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmengine.logging import print_log
+from mmengine.logging import MMLogger, print_log
 
 from mmnoisy.synthesis import ShapesSpec
 from mmnoisy.utils.errors import UserError
@@ -27,6 +27,12 @@ from mmnoisy.utils.progress import format_duration
 SPLITS = 'ImageSets/Segmentation'
 POLL_S = 10.0  # seconds between progress lines
 DONE_FILE = 'demo_run.json'  # a run's wall time, written when it has trained to the end
+
+
+def _say(message: str) -> None:
+    """A line of the demo's own log: the evaluation runners it builds change mmengine's
+    current logger (and its level), never this one."""
+    print_log(message, logger=MMLogger.get_instance('mmnoisy_demo', log_level='INFO'))
 
 
 @dataclass
@@ -181,7 +187,7 @@ def _wait(demo: Demo, procs: Dict[str, Tuple[subprocess.Popen, float]], work_dir
             _record_wall_time(work_dir, key, walls[key])
             if procs:
                 when_trained(key)
-        print_log(_progress_line(demo, work_dir, time.time() - start), logger='current')
+        _say(_progress_line(demo, work_dir, time.time() - start))
     return walls
 
 
@@ -348,8 +354,7 @@ def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str
     os.makedirs(work_dir, exist_ok=True)
     start = time.time()
     generate_shapes_dataset(demo.data_root, demo.data_spec)
-    print_log(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log',
-              logger='current')
+    _say(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log')
     scores = {}
 
     def score(key: str) -> None:
