@@ -22,6 +22,7 @@ from mmengine.logging import MMLogger, print_log
 
 from mmnoisy.synthesis import ShapesSpec
 from mmnoisy.utils.errors import UserError
+from mmnoisy.utils.output_dir import claim_output_dir
 from mmnoisy.utils.progress import format_duration
 
 SPLITS = 'ImageSets/Segmentation'
@@ -351,7 +352,8 @@ def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str
         raise UserError(f'unknown demo method {name!r}; choose one of {", ".join(DEMOS)}')
     demo = DEMOS[name]
     work_dir = work_dir or osp.join('work_dirs', f'demo_{name}_seed{seed}')
-    os.makedirs(work_dir, exist_ok=True)
+    # never among the data, nor over another tool's files; its own earlier output resumes
+    claim_output_dir(work_dir, [demo.data_root], 'demo')
     start = time.time()
     generate_shapes_dataset(demo.data_root, demo.data_spec)
     _say(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log')

@@ -118,3 +118,16 @@ def test_bad_seed_is_one_error_line(capsys, monkeypatch):
     assert lines == ['error: --seed must be 0, 1 or 2 (the procedural data has three '
                      'splits), got 7']
     assert 'Traceback' not in err
+
+
+@pytest.mark.parametrize('inside', ['', 'JPEGImages'])
+def test_work_dir_among_the_data_is_refused(shapes_root, capsys, monkeypatch, inside):
+    from mmnoisy.apis import demo
+    monkeypatch.setitem(demo.DEMOS, 'tiny', tiny_demo(shapes_root))
+    before = sorted(os.listdir(shapes_root))
+    code, out, err = demo_tool(os.path.join(shapes_root, inside), capsys, monkeypatch)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith('error:')]
+    assert len(lines) == 1 and 'output folder' in lines[0], err[-2000:]
+    assert 'Traceback' not in err
+    assert sorted(os.listdir(shapes_root)) == before
