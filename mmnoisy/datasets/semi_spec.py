@@ -21,7 +21,9 @@ from .splits import check_disjoint, read_ids
 SEMI_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape',
                   'scale_factor', 'flip', 'flip_direction', 'reduce_zero_label', 'source',
                   'strong')
-LABELED, PSEUDO = 'labeled', 'pseudo'
+LABELED, PSEUDO, UNLABELED = 'labeled', 'pseudo', 'unlabeled'
+# What ``train_dataloader=dict(semi_data=...)`` may name: the loader of a method's training.
+TRAIN_LOADERS = ('labeled', 'online')
 
 
 def merged(base: dict, overrides: dict) -> dict:
@@ -67,6 +69,16 @@ def _without_annotations(pipeline: Sequence[dict]) -> List[dict]:
     return [copy.deepcopy(dict(t)) for t in pipeline if t.get('type') != 'LoadAnnotations']
 
 
+def _check_label_free(pipeline: Sequence[dict]) -> None:
+    """Refuse transforms that read labels in a pipeline of images without labels."""
+    for t in pipeline:
+        if t.get('type') == 'RandomCrop' and t.get('cat_max_ratio', 1.0) < 1.0:
+            raise ConfigError(
+                f'RandomCrop(cat_max_ratio={t["cat_max_ratio"]}) reads the label map, which the '
+                'unlabelled images of the online loader do not have: set cat_max_ratio=1.0 '
+                'in semi_data.train_pipeline')
+
+
 @DATASETS.register_module()
 class SemiDataSpec:
     """The data of a semi-supervised method: one template, two split lists, the pipelines
@@ -106,6 +118,10 @@ class SemiDataSpec:
             Default: False.
         labelling_workers (int): Loader workers of the pseudo-labelling pass (0: in-process,
             best on few cores, where workers compete with inference). Default: 0.
+        strong_views (dict, optional): The views of an unlabelled image in online
+            weak-to-strong training (FixMatch, UniMatch): a ``StrongViews`` config, run
+            after the training pipeline's geometric transforms. Needed by
+            :meth:`online_dataloader` only. Default: None.
     """
 
     def __init__(self,
@@ -120,7 +136,8 @@ class SemiDataSpec:
                  source_samplers: Union[dict, Sequence[Optional[dict]], None] = None,
                  num_workers: int = 2,
                  persistent_workers: bool = False,
-                 labelling_workers: int = 0) -> None:
+                 labelling_workers: int = 0,
+                 strong_views: Optional[dict] = None) -> None:
         if 'type' not in dataset:
             raise ConfigError('semi_data.dataset needs a type, e.g. '
                               "type='PascalVOCSplitDataset'")
@@ -139,6 +156,10 @@ class SemiDataSpec:
         self.num_workers = num_workers
         self.persistent_workers = persistent_workers and num_workers > 0
         self.labelling_workers = labelling_workers
+        self.strong_views = None
+        if strong_views is not None:
+            self.strong_views = dict(copy.deepcopy(dict(strong_views)))
+            self.strong_views.setdefault('type', 'StrongViews')
 
     # ------------------------------------------------------------------ datasets
     @property
@@ -186,6 +207,25 @@ class SemiDataSpec:
             cfg['pipeline'] = _without_annotations(cfg['pipeline'])
         return cfg
 
+    def online_unlabeled_dataset(self) -> dict:
+        """The unlabelled images for online training: the training pipeline (its labels
+        loaded only where the template names a label folder, for the pseudo-label
+        statistics), then the strong views, packed by ``PackSegViews``."""
+        if self.strong_views is None:
+            raise ConfigError('the online loader needs semi_data.strong_views, e.g. '
+                              "dict(type='StrongViews', num_views=2) (UniMatch's strong "
+                              'views; see configs/_base_/datasets/*_online.py)')
+        cfg = self.dataset(self.unlabeled_split, (), source=UNLABELED,
+                           **self.unlabeled_overrides)
+        pipeline = self.train_pipeline
+        if 'seg_map_path' not in cfg.get('data_prefix', {}):
+            pipeline = _without_annotations(pipeline)
+            _check_label_free(pipeline)
+        pipeline = _with_meta_keys(pipeline, [self.strong_views])
+        pipeline[-1]['type'] = 'PackSegViews'
+        cfg['pipeline'] = pipeline
+        return cfg
+
     # ---------------------------------------------------------------- dataloaders
     def labeled_dataloader(self) -> dict:
         """The supervised stage: labelled images only, whole batches of them.
@@ -211,6 +251,16 @@ class SemiDataSpec:
                     persistent_workers=self.persistent_workers, sampler=sampler,
                     dataset=dict(type='ConcatDataset', datasets=[
                         self.labeled_dataset(), self.pseudo_dataset(pseudo_dir)]))
+
+    def online_dataloader(self, seed: Optional[int] = None) -> dict:
+        """Online weak-to-strong training: every batch holds ``source_ratio`` labelled
+        images and unlabelled ones, each unlabelled image with its strong views."""
+        sampler = dict(type='MultiSourceSampler', batch_size=self.batch_size,
+                       source_ratio=list(self.source_ratio), seed=seed)
+        return dict(batch_size=self.batch_size, num_workers=self.num_workers,
+                    persistent_workers=self.persistent_workers, sampler=sampler,
+                    dataset=dict(type='ConcatDataset', datasets=[
+                        self.labeled_dataset(), self.online_unlabeled_dataset()]))
 
     def unlabeled_dataloader(self) -> dict:
         """The pseudo-labelling pass: every unlabelled image once, in order, unpadded."""
@@ -272,16 +322,27 @@ def semi_data_spec(cfg) -> SemiDataSpec:
 def complete_dataloaders(cfg) -> None:
     """Derive a config's dataloaders from its ``semi_data``, in place.
 
-    A missing ``train_dataloader`` becomes the labelled images (the supervised stage), and
-    every dataloader whose dataset has no ``type`` is completed from the template, so val
-    and test data follow ``semi_data.dataset`` (its root, classes, prefixes). Configs
-    without ``semi_data`` are left as they are.
+    A missing ``train_dataloader`` becomes the labelled images (the supervised stage);
+    ``train_dataloader=dict(semi_data='online')`` the batches of online weak-to-strong
+    training (:meth:`SemiDataSpec.online_dataloader`), other keys of that dict overriding
+    the loader's (e.g. ``num_workers``). Every dataloader whose dataset has no ``type`` is
+    completed from the template, so val and test data follow ``semi_data.dataset`` (its
+    root, classes, prefixes). Configs without ``semi_data`` are left as they are.
     """
     if cfg.get('semi_data') is None:
         return
     spec = semi_data_spec(cfg)
-    if cfg.get('train_dataloader') is None and cfg.get('train_cfg') is not None:
+    train_loader = cfg.get('train_dataloader')
+    if train_loader is None and cfg.get('train_cfg') is not None:
         cfg['train_dataloader'] = spec.labeled_dataloader()
+    elif isinstance(train_loader, dict) and 'semi_data' in train_loader:
+        overrides = dict(train_loader)
+        name = overrides.pop('semi_data')
+        if name not in TRAIN_LOADERS:
+            raise ConfigError(f"train_dataloader.semi_data must be one of {list(TRAIN_LOADERS)}, "
+                              f'got {name!r}')
+        loader = (spec.online_dataloader() if name == 'online' else spec.labeled_dataloader())
+        cfg['train_dataloader'] = merged(loader, overrides)
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(key)
         if isinstance(loader, dict) and isinstance(loader.get('dataset'), dict):

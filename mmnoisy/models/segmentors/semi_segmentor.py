@@ -175,9 +175,17 @@ class SemiSupervisedSegmentor(BaseSegmentor):
     @staticmethod
     def _wrap_plain_checkpoint_keys(state_dict, prefix, *args, **kwargs):
         """Let a plain segmentor's checkpoint (``backbone.*``, ...) load into the wrapper."""
-        for key in list(state_dict):
-            if not key.startswith(prefix):
-                continue
-            head = key[len(prefix):].split('.', 1)[0]
-            if head in _SUB_MODULES:
-                state_dict[f'{prefix}segmentor.{key[len(prefix):]}'] = state_dict.pop(key)
+        wrap_plain_checkpoint_keys(state_dict, prefix, ('segmentor', ))
+
+
+def wrap_plain_checkpoint_keys(state_dict: dict, prefix: str, targets: Sequence[str]) -> None:
+    """Give every key of a plain segmentor's checkpoint under ``prefix`` (``backbone.*``,
+    ``decode_head.*``, ...) to each wrapped copy named in ``targets``, in place."""
+    for key in list(state_dict):
+        if not key.startswith(prefix):
+            continue
+        head = key[len(prefix):].split('.', 1)[0]
+        if head in _SUB_MODULES:
+            value = state_dict.pop(key)
+            for target in targets:
+                state_dict[f'{prefix}{target}.{key[len(prefix):]}'] = value
