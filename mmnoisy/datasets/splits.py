@@ -11,12 +11,17 @@ holding the whole shuffled list.
 
 A ``valtiny`` list (:func:`make_valtiny`) is a few val ids drawn with the same seed: the
 methods select models on it during training, and the whole val list scores the final model.
+
+:func:`unimatch_ids` reads the fixed lists released with UniMatch (LiheYoung/UniMatch,
+``splits/``; UniMatch V2 ships the same files), which name an image and a label path per
+line, and returns the ids mmnoisy's datasets read (``tools/unimatch_splits.py``).
 """
 import collections
 import os
 import os.path as osp
 import random
-from typing import Dict, List, Sequence, Tuple
+import re
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .validation import InvalidDatasetError
 
@@ -36,13 +41,18 @@ def read_ids(path: str) -> List[str]:
     """
     with open(path) as f:
         ids = [line.strip() for line in f if line.strip()]
+    check_inside(ids, path)
+    return ids
+
+
+def check_inside(ids: Sequence[str], source: str) -> None:
+    """Refuse absolute ids and ids that climb out of the data folders (``..``)."""
     escaping = [i for i in ids if osp.isabs(i) or osp.normpath(i).split(os.sep)[0] == '..']
     if escaping:
         raise InvalidDatasetError(
-            f'split list {path} has {len(escaping)} id(s) outside the data folders, e.g. '
+            f'split list {source} has {len(escaping)} id(s) outside the data folders, e.g. '
             f'{escaping[0]!r}: ids are relative names such as 2007_000032 or '
             'aachen/aachen_000000_000019')
-    return ids
 
 
 def labeled_count(num_ids: int, divisor: float) -> int:
@@ -57,12 +67,12 @@ def split_name(divisor: float) -> str:
     return str(int(round(divisor)))
 
 
-def check_unique(ids: Sequence[str]) -> None:
+def check_unique(ids: Sequence[str], source: str = 'the id list') -> None:
     """Refuse an id list that repeats an id."""
     counts = collections.Counter(ids)
     duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
-        raise InvalidDatasetError(f'the id list repeats {len(duplicates)} id(s), e.g. '
+        raise InvalidDatasetError(f'{source} repeats {len(duplicates)} id(s), e.g. '
                                   f'{duplicates[:5]}; each id must appear once')
 
 
@@ -124,11 +134,72 @@ def write_splits(splits: Dict[str, List[str]], out_dir: str) -> List[str]:
 
 
 def check_disjoint(labeled: Sequence[str], unlabeled: Sequence[str],
-                   names: Tuple[str, str] = ('labeled', 'unlabeled')) -> None:
+                   names: Tuple[str, str] = ('labeled', 'unlabeled'),
+                   fix: str = 'regenerate the lists with tools/make_splits.py') -> None:
     """Refuse labeled and unlabeled lists that share ids."""
     shared = sorted(set(labeled) & set(unlabeled))
     if shared:
         raise InvalidDatasetError(
             f'{len(shared)} id(s) are in both the {names[0]} and the {names[1]} list, e.g. '
-            f'{shared[:5]}; an image is either labeled or unlabeled (regenerate the lists '
-            'with tools/make_splits.py)')
+            f'{shared[:5]}; an image is either labeled or unlabeled ({fix})')
+
+
+# UniMatch's lists: "<image path> <label path>" per line, relative to the dataset root.
+# The id is what mmnoisy's datasets join with their img_path/seg_map_path prefix and suffix:
+# VOC `JPEGImages/<id>.jpg`, Cityscapes `leftImg8bit/<train|val>/<id>_leftImg8bit.png` with
+# ids `city/city_xxxxxx_yyyyyy`.
+UNIMATCH_LAYOUTS = {
+    'pascal': (r'JPEGImages/(?P<id>[^/\s]+)\.jpg',
+               r'SegmentationClass/(?P<id>[^/\s]+)\.png'),
+    'cityscapes': (r'leftImg8bit/(?P<subset>train|val)/(?P<id>[^/\s]+/[^/\s]+)'
+                   r'_leftImg8bit\.png',
+                   r'gtFine/(?P<subset>train|val)/(?P<id>[^/\s]+/[^/\s]+)'
+                   r'_gtFine_labelTrainIds\.png'),
+}
+
+UNIMATCH_EXAMPLES = {
+    'pascal': 'JPEGImages/2007_000032.jpg SegmentationClass/2007_000032.png',
+    'cityscapes': ('leftImg8bit/train/aachen/aachen_000000_000019_leftImg8bit.png '
+                   'gtFine/train/aachen/aachen_000000_000019_gtFine_labelTrainIds.png'),
+}
+
+
+def unimatch_ids(lines: Iterable[str], dataset: str, source: str = 'the list') -> List[str]:
+    """The ids of a UniMatch split list, in its order.
+
+    Args:
+        lines (Iterable[str]): The list's lines (blank lines skipped), e.g.
+            ``JPEGImages/2007_000032.jpg SegmentationClass/2007_000032.png``.
+        dataset (str): ``'pascal'`` or ``'cityscapes'`` (UniMatch's folder names).
+        source (str): The list's name, for messages.
+
+    Raises:
+        InvalidDatasetError: a line that is not an image and a label path of that dataset,
+            an image and a label of different ids, a Cityscapes list mixing train and val
+            images (a dataset reads one folder), or a repeated id.
+    """
+    if dataset not in UNIMATCH_LAYOUTS:
+        raise ValueError(f'unknown UniMatch dataset {dataset!r}; '
+                         f'choose from {sorted(UNIMATCH_LAYOUTS)}')
+    img_pattern, seg_pattern = map(re.compile, UNIMATCH_LAYOUTS[dataset])
+    ids, subsets = [], set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        fields = line.split()
+        img = img_pattern.fullmatch(fields[0]) if len(fields) == 2 else None
+        seg = seg_pattern.fullmatch(fields[1]) if img else None
+        if not seg or img.groupdict() != seg.groupdict():
+            raise InvalidDatasetError(
+                f'line {number} of {source} is not a UniMatch {dataset} pair of an image and '
+                f'its label: {line.strip()!r}; expected e.g. '
+                f'{UNIMATCH_EXAMPLES[dataset]!r}')
+        ids.append(img['id'])
+        subsets.add(img.groupdict().get('subset'))
+    if len(subsets) > 1:
+        raise InvalidDatasetError(f'{source} mixes {" and ".join(sorted(subsets))} images; '
+                                  'a dataset reads one folder, so split the list')
+    check_unique(ids, source)
+    check_inside(ids, source)
+    return ids
+
