@@ -20,6 +20,7 @@ from torch import Tensor
 
 from mmnoisy.registry import MODELS
 from mmnoisy.utils.errors import ConfigError
+from ..data_preprocessor import MultiViewSegDataPreProcessor
 from ..layers import convert_dsbn, dsbn_domain
 from ..utils import cutmix_boxes, paste
 from .semi_segmentor import wrap_plain_checkpoint_keys
@@ -318,7 +319,7 @@ def with_views(preprocessor: Optional[dict]) -> Optional[dict]:
     if preprocessor is None or preprocessor.get('type') not in ('SegDataPreProcessor',
                                                                  'mmseg.SegDataPreProcessor'):
         return preprocessor
-    return dict(preprocessor, type='mmnoisy.MultiViewSegDataPreProcessor')
+    return dict(preprocessor, type=MultiViewSegDataPreProcessor)
 
 
 def labels_from_logits(logits: Tensor, ignore: Tensor) -> PseudoLabels:
