@@ -103,6 +103,20 @@ DEMOS: Dict[str, Demo] = dict(
                 'DST-CBC round',
                 'configs/demo/deeplabv2_r18-d8_1xb8-1round_shapes-cue-112x112_dst-cbc-1-20.py',
                 _semi_split, iters=400, start_from='supervised'))),
+    unimatch=Demo(
+        title='FixMatch and UniMatch vs supervised training, 50 labelled + 950 unlabelled '
+        'images',
+        data_root='data/shapes_cue',
+        data_spec=ShapesSpec(colour_cue=True),
+        runs=dict(
+            supervised=DemoRun('supervised', SUPERVISED, _labelled_split, iters=700),
+            # each given the wall time of the DST-CBC demo round
+            fixmatch=DemoRun(
+                'FixMatch', 'configs/demo/deeplabv2_r18-d8_1xb4-0.4k_shapes-cue-112x112_fixmatch-1-20.py',
+                _semi_split, iters=400, start_from='supervised'),
+            unimatch=DemoRun(
+                'UniMatch', 'configs/demo/deeplabv2_r18-d8_1xb4-0.3k_shapes-cue-112x112_unimatch-1-20.py',
+                _semi_split, iters=300, start_from='supervised'))),
 )
 
 

@@ -23,3 +23,16 @@ find_unused_parameters = True
 # Loops from an `mmseg::` base carry _scope_='mmseg' and would build mmnoisy datasets there.
 val_cfg = dict(_scope_='mmnoisy')
 test_cfg = dict(_scope_='mmnoisy')
+# The method: an EMA teacher (m = min(1 - 1/(iter + 1), 0.996), MeanTeacherHook) labels the
+# weak views, two strong views CutMixed with the batch flipped, complementary channel dropout,
+# threshold 0.95; student and teacher both validated, the best of each kept. Leaves set the
+# batch (released per GPU: 4 labelled + 4 unlabelled, `semi_data = dict(source_ratio=(4, 4))`)
+# and wrap their model base's segmentor: model = dict(_base_.online_segmentor, segmentor=...).
+online_segmentor = dict(_delete_=True, type='UniMatchV2Segmentor', conf_thresh=0.95,
+                        teacher='ema', mix_source='flipped_batch', keep_ratio=0.5)
+custom_hooks = [dict(type='MeanTeacherHook', momentum=0.996)]
+train_cfg = dict(_scope_='mmnoisy')
+val_cfg = dict(_scope_='mmnoisy', type='TeacherStudentValLoop')
+default_hooks = dict(
+    checkpoint=dict(by_epoch=False, max_keep_ckpts=2, save_best=['mIoU', 'teacher/mIoU'],
+                    rule='greater'))
