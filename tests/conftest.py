@@ -11,6 +11,12 @@ sys.path.insert(0, REPO)
 
 import mmnoisy  # noqa: E402,F401
 
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # One worker per core (`pytest -n 2`): each computes on one thread, as the tools the
+    # tests launch do (run_tool sets OMP_NUM_THREADS=1), instead of all on every core.
+    import torch
+    torch.set_num_threads(1)
+
 
 def _visualizer_classes(cls):
     yield cls

@@ -111,8 +111,9 @@ class SemiDataSpec:
             Baseline's ``StrongAugment``). Default: None.
         unlabeled (dict, optional): Template overrides for the unlabelled images (e.g. a
             ``data_prefix`` without labels, an ``img_suffix``). Default: None.
-        source_samplers (dict | list, optional): Per-source sampler of the rounds'
-            :class:`MultiSourceSampler` (e.g. ``ClassUniformSampler``). Default: None.
+        source_samplers (dict | list, optional): Per-source sampler of the
+            :class:`MultiSourceSampler` of the rounds and of the online loader (e.g.
+            ``ClassUniformSampler``). Default: None.
         num_workers (int): Loader workers of the training loaders. Default: 2.
         persistent_workers (bool): Keep training loader workers between passes.
             Default: False.
@@ -243,24 +244,24 @@ class SemiDataSpec:
     def round_dataloader(self, pseudo_dir: Optional[str], seed: Optional[int] = None) -> dict:
         """A self-training round: labelled and pseudo-labelled images in every batch at
         ``source_ratio``, the pseudo labels read from ``pseudo_dir``."""
+        return self._mixed_loader(self.pseudo_dataset(pseudo_dir), seed)
+
+    def online_dataloader(self, seed: Optional[int] = None) -> dict:
+        """Online weak-to-strong training: every batch holds ``source_ratio`` labelled
+        images and unlabelled ones, each unlabelled image with its strong views."""
+        return self._mixed_loader(self.online_unlabeled_dataset(), seed)
+
+    def _mixed_loader(self, second_source: dict, seed: Optional[int]) -> dict:
+        """The labelled images and ``second_source`` in every batch at ``source_ratio``,
+        each source drawn by its ``source_samplers`` entry."""
         sampler = dict(type='MultiSourceSampler', batch_size=self.batch_size,
                        source_ratio=list(self.source_ratio), seed=seed)
         if self.source_samplers is not None:
             sampler['source_samplers'] = copy.deepcopy(self.source_samplers)
         return dict(batch_size=self.batch_size, num_workers=self.num_workers,
                     persistent_workers=self.persistent_workers, sampler=sampler,
-                    dataset=dict(type='ConcatDataset', datasets=[
-                        self.labeled_dataset(), self.pseudo_dataset(pseudo_dir)]))
-
-    def online_dataloader(self, seed: Optional[int] = None) -> dict:
-        """Online weak-to-strong training: every batch holds ``source_ratio`` labelled
-        images and unlabelled ones, each unlabelled image with its strong views."""
-        sampler = dict(type='MultiSourceSampler', batch_size=self.batch_size,
-                       source_ratio=list(self.source_ratio), seed=seed)
-        return dict(batch_size=self.batch_size, num_workers=self.num_workers,
-                    persistent_workers=self.persistent_workers, sampler=sampler,
-                    dataset=dict(type='ConcatDataset', datasets=[
-                        self.labeled_dataset(), self.online_unlabeled_dataset()]))
+                    dataset=dict(type='ConcatDataset',
+                                 datasets=[self.labeled_dataset(), second_source]))
 
     def unlabeled_dataloader(self) -> dict:
         """The pseudo-labelling pass: every unlabelled image once, in order, unpadded."""
