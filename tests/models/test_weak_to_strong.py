@@ -30,12 +30,13 @@ class PixelwiseToyBackbone(nn.Module):
     """A 1x1 conv: per-pixel predictions, no batch statistics, so the released step and the
     segmentor see the same logits whatever the batch composition."""
 
-    def __init__(self, channels: int = 6):
+    def __init__(self, channels: int = 6, bn: bool = False):
         super().__init__()
         self.conv = nn.Conv2d(3, channels, 1)
+        self.bn = nn.BatchNorm2d(channels) if bn else nn.Identity()
 
     def forward(self, x):
-        return [torch.tanh(self.conv(x))]
+        return [torch.tanh(self.bn(self.conv(x)))]
 
 
 @pytest.fixture(autouse=True)
@@ -43,11 +44,11 @@ def mmnoisy_scope():
     init_default_scope('mmnoisy')
 
 
-def toy_segmentor(**kwargs):
+def toy_segmentor(bn=False, **kwargs):
     student = dict(
         type='EncoderDecoder',
         data_preprocessor=dict(type='SegDataPreProcessor', size=(H, W)),
-        backbone=dict(type='PixelwiseToyBackbone'),
+        backbone=dict(type='PixelwiseToyBackbone', bn=bn),
         decode_head=dict(type='FCNHead', in_channels=6, channels=6, num_convs=0,
                          concat_input=False, dropout_ratio=0.0, num_classes=C,
                          norm_cfg=None, align_corners=False,
@@ -349,3 +350,15 @@ def test_predict_on_teacher_uses_the_ema_model():
     assert not torch.allclose(model._forward(x), teacher_out)
     with pytest.raises(ConfigError, match="teacher='ema'"):
         toy_segmentor(type='UniMatchSegmentor', predict_on='teacher')
+
+
+def test_dsbn_routes_the_strong_views_through_the_aux_branch():
+    """UniMatch with DSBN: the weak forward of cat(x, u_w) normalises with ``main``, the one
+    forward of both strong views with ``aux``; the mixing batch is labelled in eval mode,
+    which updates neither."""
+    model = toy_segmentor(bn=True, type='UniMatchSegmentor', dsbn=True).train()
+    inputs, samples = make_batch()
+    total(model.loss(inputs, samples)).backward()
+    dsbn = model.student.backbone.bn
+    assert dsbn.main.num_batches_tracked == 1 and dsbn.aux.num_batches_tracked == 1
+    assert dsbn.aux.weight.grad is not None and dsbn.main.weight.grad is not None

@@ -19,13 +19,15 @@ from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
 from mmnoisy.registry import MODELS
+from mmnoisy.utils.constants import IGNORE_INDEX
 from mmnoisy.utils.errors import ConfigError
 from ..data_preprocessor import MultiViewSegDataPreProcessor
 from ..layers import convert_dsbn, dsbn_domain
 from ..utils import cutmix_boxes, paste
 from .semi_segmentor import wrap_plain_checkpoint_keys
 
-PADDING = 255  # the released ignore mask: 255 on pixels the crop padded, 0 elsewhere
+# The released ignore mask: the ignore index on pixels the crop padded, 0 elsewhere.
+PADDING = IGNORE_INDEX
 MIX_SOURCES = ('second_batch', 'flipped_batch')
 
 
@@ -166,7 +168,7 @@ class WeakToStrongSegmentor(BaseSegmentor):
         """Labelled images and samples, and the unlabelled batch (samples with strong
         views), each in batch order."""
         unlabeled = [i for i, s in enumerate(data_samples) if 'strong_views' in s]
-        labeled = [i for i in range(len(data_samples)) if i not in set(unlabeled)]
+        labeled = [i for i, s in enumerate(data_samples) if 'strong_views' not in s]
         if not labeled or not unlabeled:
             raise ConfigError(
                 f'{type(self).__name__} needs labelled and unlabelled images in every batch, '
