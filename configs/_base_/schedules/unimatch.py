@@ -6,6 +6,11 @@
 # `semi_data = dict(source_ratio=(2, 4))`) and wrap their model base's segmentor:
 #   model = dict(_base_.online_segmentor, segmentor=_base_.model)
 _base_ = '../default_runtime.py'
+# The released runs: 4 GPUs (README: "<num_gpu> should be set as 4"), 2 labelled images per GPU
+# (configs/*.yaml batch_size), epochs counted in batches of the unlabelled loader,
+# ceil(N_u / gpus) // batch_per_gpu each (full-scale leaves compute max_iters from these).
+gpus = 4
+batch_per_gpu = 2
 online_segmentor = dict(_delete_=True, type='UniMatchSegmentor', conf_thresh=0.95, fp_dropout=0.5,
                         mix_source='second_batch')
 optim_wrapper = dict(
