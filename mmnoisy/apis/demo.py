@@ -65,11 +65,14 @@ class Demo:
         data_spec (ShapesSpec): The procedural data generated there.
         runs (dict): ``key -> DemoRun``, in table order: the baseline first, the method
             last; the table gives the method's difference to each of the others.
+        prepare (callable, optional): ``data_root -> None``: what the runs need besides
+            the generated data (e.g. noisy labels), written once; idempotent.
     """
     title: str
     data_root: str
     data_spec: ShapesSpec
     runs: Dict[str, DemoRun]
+    prepare: Optional[Callable[[str], None]] = None
 
     @property
     def method(self) -> str:
@@ -87,7 +90,31 @@ def _semi_split(seed: int) -> List[str]:
             f'semi_data.unlabeled_split={SPLITS}/20_unlabeled_{seed}.txt']
 
 
+def _seed_only(seed: int) -> List[str]:
+    return [f'randomness.seed={seed}']
+
+
+ADELE_TRAIN, ADELE_VAL = 32, 100  # the first train / val images of the ADELE demo
+
+
+def _noisy_labels(data_root: str) -> None:
+    """The ``moderate`` noisy labels of the train images (``tools/synth_noise.py``) and the
+    ADELE demo's lists of the first train and val images."""
+    from mmnoisy.datasets.splits import read_ids, write_splits
+    from mmnoisy.synthesis.noise import get_tier, synthesize_noisy_labels
+    splits = osp.join(data_root, SPLITS)
+    noisy = osp.join(data_root, 'SegmentationClassNoisy_moderate')
+    if not osp.isfile(osp.join(noisy, 'noise_report.json')):
+        _say(f'demo: writing the moderate noisy labels to {noisy}')
+        synthesize_noisy_labels(osp.join(data_root, 'SegmentationClass'), noisy,
+                                get_tier('moderate'), num_classes=9,
+                                split=osp.join(splits, 'train.txt'))
+    write_splits(dict(adele_train32=read_ids(osp.join(splits, 'train.txt'))[:ADELE_TRAIN],
+                      adele_val100=read_ids(osp.join(splits, 'val.txt'))[:ADELE_VAL]), splits)
+
+
 SUPERVISED = 'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112-1-20.py'
+ADELE_DEMO = 'configs/demo/deeplabv2_r18-d8_1xb8-60e_shapes-cue-112x112_{}-noisy-moderate-32.py'
 DEMOS: Dict[str, Demo] = dict(
     dst_cbc=Demo(
         title='DST-CBC vs supervised training, 50 labelled + 950 unlabelled images',
@@ -117,20 +144,34 @@ DEMOS: Dict[str, Demo] = dict(
             unimatch=DemoRun(
                 'UniMatch', 'configs/demo/deeplabv2_r18-d8_1xb4-0.3k_shapes-cue-112x112_unimatch-1-20.py',
                 _semi_split, iters=300, start_from='supervised'))),
+    adele=Demo(
+        title='ADELE vs plain training on noisy labels, 32 images with moderate noise',
+        data_root='data/shapes_cue',
+        data_spec=ShapesSpec(colour_cue=True),
+        runs=dict(
+            plain=DemoRun('plain CE', ADELE_DEMO.replace('{}-', ''), _seed_only, iters=240),
+            adele=DemoRun('ADELE', ADELE_DEMO.format('adele'), _seed_only, iters=240)),
+        prepare=_noisy_labels),
 )
 
 
 # ------------------------------------------------------------------------------- training
 ITER_RE = re.compile(r'Iter\(train\) \[\s*(\d+)/(\d+)\]')
+EPOCH_RE = re.compile(r'Epoch\(train\)\s*\[(\d+)\]\[\s*(\d+)/(\d+)\]')
 
 
 def _progress_of(log: str) -> int:
-    """The last training iteration a run's log reports."""
+    """The last training iteration a run's log reports (iteration- or epoch-based)."""
     if not osp.isfile(log):
         return 0
     with open(log, errors='replace') as f:
-        found = ITER_RE.findall(f.read())
-    return int(found[-1][0]) if found else 0
+        text = f.read()
+    if found := ITER_RE.findall(text):
+        return int(found[-1][0])
+    if found := EPOCH_RE.findall(text):
+        epoch, index, per_epoch = map(int, found[-1])
+        return (epoch - 1) * per_epoch + index
+    return 0
 
 
 def train_demo(demo: Demo, seed: int, work_dir: str, train_script: str,
@@ -238,11 +279,12 @@ def _tail(log: str, lines: int = 15) -> str:
 
 # ----------------------------------------------------------------------------- evaluation
 def final_checkpoint(run_dir: str) -> str:
-    """The run's last ``iter_N.pth``."""
+    """The run's last ``iter_N.pth`` (``epoch_N.pth`` for an epoch-based run)."""
     found = [(int(m.group(1)), name) for name in os.listdir(run_dir)
-             if (m := re.fullmatch(r'iter_(\d+)\.pth', name))]
+             if (m := re.fullmatch(r'(?:iter|epoch)_(\d+)\.pth', name))]
     if not found:
-        raise UserError(f'{run_dir} holds no iter_N.pth checkpoint: the run did not finish')
+        raise UserError(f'{run_dir} holds no iter_N.pth or epoch_N.pth checkpoint: the run '
+                        'did not finish')
     return osp.join(run_dir, max(found)[1])
 
 
@@ -370,6 +412,8 @@ def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str
     claim_output_dir(work_dir, [demo.data_root], 'demo')
     start = time.time()
     generate_shapes_dataset(demo.data_root, demo.data_spec)
+    if demo.prepare is not None:
+        demo.prepare(demo.data_root)
     _say(f'demo: {demo.title} (seed {seed}); logs in {work_dir}/<run>.log')
     scores = {}
 

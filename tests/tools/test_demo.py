@@ -131,3 +131,37 @@ def test_work_dir_among_the_data_is_refused(shapes_root, capsys, monkeypatch, in
     assert len(lines) == 1 and 'output folder' in lines[0], err[-2000:]
     assert 'Traceback' not in err
     assert sorted(os.listdir(shapes_root)) == before
+
+
+def test_epoch_based_runs_report_progress_and_their_last_checkpoint(tmp_path):
+    """ADELE's runs are epoch-based: progress from `Epoch(train) [e][i/n]` lines, the score
+    from the last `epoch_N.pth`."""
+    from mmnoisy.apis.demo import _progress_of, final_checkpoint
+    log = tmp_path / 'adele.log'
+    log.write_text('... Epoch(train)  [1][4/4]  lr: 1e-2\n... Epoch(train) [12][ 3/4]  lr: 1e-3\n')
+    assert _progress_of(str(log)) == 11 * 4 + 3
+    run = tmp_path / 'adele'
+    run.mkdir()
+    for name in ('epoch_9.pth', 'epoch_60.pth', 'best_mIoU_epoch_60.pth'):
+        (run / name).write_bytes(b'')
+    assert final_checkpoint(str(run)).endswith('/epoch_60.pth')
+
+
+def test_adele_demo_prepares_noisy_labels_and_lists(shapes_root, tmp_path):
+    """The ADELE demo's data: the moderate noisy labels of every train image (as
+    tools/synth_noise.py writes them) and the lists of the first train / val images."""
+    import shutil
+
+    from mmnoisy.apis.demo import ADELE_TRAIN, DEMOS
+    root = tmp_path / 'shapes'
+    shutil.copytree(shapes_root, root)
+    DEMOS['adele'].prepare(str(root))
+    splits = root / 'ImageSets/Segmentation'
+    train = splits.joinpath('train.txt').read_text().split()
+    assert splits.joinpath('adele_train32.txt').read_text().split() == train[:ADELE_TRAIN]
+    assert len(splits.joinpath('adele_val100.txt').read_text().split()) == 12  # all 12 val
+    noisy = sorted(p.stem for p in (root / 'SegmentationClassNoisy_moderate').glob('*.png'))
+    assert noisy == sorted(train)
+    stamp = (root / 'SegmentationClassNoisy_moderate/noise_report.json').stat().st_mtime
+    DEMOS['adele'].prepare(str(root))  # a second call leaves the labels as they are
+    assert (root / 'SegmentationClassNoisy_moderate/noise_report.json').stat().st_mtime == stamp

@@ -7,12 +7,13 @@ Models: the CPU configs on the colour-cue data (``configs/{fixmatch,unimatch}/..
 DeepLab-v2 ResNet-18 at half width; ``configs/unimatch_v2/...``: a tiny DINOv2 + DPT), one
 batch from each config's own online loader (4 labelled images, plus 8 unlabelled for
 FixMatch/UniMatch: 4 trained + 4 to mix from; 4 for V2), preprocessed once. The supervised
-step is the student's own ``loss`` on the 4 labelled images. Steps alternate, so every
-variant shares whatever else the machine does; reported: median step time, its ratio to the
-supervised step, the backbone passes per step (calls, and images with / without gradient),
-and the step time against the cost of those passes priced at the supervised model's own
-per-image forward (no gradient) and forward + backward, the difference being what the
-method adds besides its passes (CutMix, pseudo labels, losses, extra decoder work).
+step is the student's own ``loss`` + update on the 4 labelled images. Steps alternate (the
+methods, the supervised step and a no-gradient forward of the labelled images), so every
+variant shares whatever else the machine does. Reported: the median step time, its ratio to
+the supervised step, the backbone passes per step (calls, and images with / without
+gradient), and the step time against those passes priced per image at the supervised step
+(with gradient) and at the no-gradient forward: the difference is what the method adds
+besides its passes (CutMix, pseudo labels, losses, UniMatch's second decoder pass).
 Needs the colour-cue data: ``python tools/generate_demo_data.py --colour-cue --out data/shapes_cue``.
 """
 import argparse
@@ -89,20 +90,14 @@ def alternate(steps, iters):
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def per_image_costs(model, x, samples, iters):
-    """Seconds per image of the student's forward without gradient and forward + backward."""
+def forward_step(model, x):
+    """The student's forward without gradient on ``x``: the price of a teacher pass."""
     student = model.student
 
-    def forward_only():
+    def step():
         with torch.no_grad():
             student.decode_head.forward(student.extract_feat(x))
-
-    def forward_backward():
-        student.zero_grad()
-        model.parse_losses(student.loss(x, samples))[0].backward()
-
-    times = alternate(dict(fwd=forward_only, fwd_bwd=forward_backward), iters)
-    return times['fwd'] / len(x), times['fwd_bwd'] / len(x)
+    return step
 
 
 def run_group(names, iters):
@@ -111,15 +106,16 @@ def run_group(names, iters):
     x, samples_x, _ = model.split_batch(data['inputs'], data['data_samples'])
     steps = dict(supervised=step_fn(model.student, lambda: model.student.loss(x, samples_x),
                                     OptimWrapper(torch.optim.SGD(
-                                        model.student.parameters(), lr=1e-4))))
+                                        model.student.parameters(), lr=1e-4))),
+                 forward=forward_step(model, x))
     counters = {}
     for name, (m, d, wrapper) in built.items():
         steps[name] = step_fn(m, lambda m=m, d=d: m.loss(d['inputs'], d['data_samples']),
                               wrapper)
         backbones = [m.student.backbone] + ([m.teacher.backbone] if m.teacher else [])
         counters[name] = PassCounter(*backbones)
-    times = alternate(steps, iters)
-    fwd, fwd_bwd = per_image_costs(model, x, samples_x, iters)
+    times = alternate(steps, iters)  # every variant under the same load
+    fwd, fwd_bwd = times['forward'] / len(x), times['supervised'] / len(x)
     rows = []
     for name, (m, d, _) in built.items():
         counter = counters[name]
