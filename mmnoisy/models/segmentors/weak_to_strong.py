@@ -211,7 +211,7 @@ class WeakToStrongSegmentor(BaseSegmentor):
     # --------------------------------------------------------------- predictions
     def decode(self, model: nn.Module, feats: Sequence[Tensor]) -> Tensor:
         """Head logits at the head's resolution."""
-        return model.decode_head.forward(list(feats) if isinstance(feats, tuple) else feats)
+        return model.decode_head.forward(feats)
 
     def upsample(self, logits: Tensor, size) -> Tensor:
         return resize(logits, size=size, mode='bilinear',
