@@ -17,8 +17,6 @@ besides its passes (CutMix, pseudo labels, losses, UniMatch's second decoder pas
 Needs the colour-cue data: ``python tools/generate_demo_data.py --colour-cue --out data/shapes_cue``.
 """
 import argparse
-import statistics
-import time
 from collections import Counter
 
 import torch
@@ -30,6 +28,7 @@ from mmengine.runner import Runner
 import mmnoisy  # noqa: F401
 from mmnoisy.datasets import semi_data_spec
 from mmnoisy.registry import MODELS
+from dsbn_step import alternate  # median step times, the variants alternating
 
 CONFIGS = dict(
     FixMatch='configs/fixmatch/deeplabv2_r18-d8_1xb4-2k_shapes-cue-112x112_fixmatch-1-20.py',
@@ -76,18 +75,6 @@ def step_fn(model, loss_fn, wrapper):
         loss, _ = model.parse_losses(losses)
         wrapper.update_params(loss)
     return step
-
-
-def alternate(steps, iters):
-    for step in steps.values():
-        step()  # warm-up
-    times = {name: [] for name in steps}
-    for _ in range(iters):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def forward_step(model, x):
