@@ -5,7 +5,7 @@ from .checked_dataset import CheckedSegDataset
 from .correctable import CorrectableLabelDataset
 from .samplers import MultiSourceSampler
 from .semi_spec import SemiDataSpec, complete_dataloaders, semi_data_spec
-from .shapes import ProceduralShapesDataset
+from .shapes import PretrainShapesDataset, ProceduralShapesDataset
 from .transforms import SynthSparseLabels, sparsify
 from .validation import InvalidDatasetError, check_labels
 from .voc import CityscapesSplitDataset, PascalVOCSplitDataset
@@ -27,7 +27,8 @@ def __getattr__(name: str):
 __all__ = [
     'CheckedSegDataset', 'CityscapesSplitDataset', 'CorrectableLabelDataset', 'CoverageReport',
     'InvalidDatasetError', 'MultiSourceSampler', 'PascalVOCSplitDataset',
-    'ProceduralShapesDataset', 'SemiDataSpec', 'ShapesSpec', 'SynthSparseLabels',
+    'PretrainShapesDataset', 'ProceduralShapesDataset', 'SemiDataSpec', 'ShapesSpec',
+    'SynthSparseLabels',
     'check_labels', 'complete_dataloaders', 'generate_shapes_dataset', 'render_sample',
     'semi_data_spec', 'sparsify'
 ]

@@ -12,6 +12,12 @@ arrays and scalars in the message hub), so exactly those types are allow-listed
 otherwise be scored, or used as a teacher, after a few warnings. Weights must match the
 model key for key and shape for shape; ``--partial-load`` (config ``strict_load=False``, or
 ``strict=False`` where a config names a checkpoint) loads what fits, with warnings.
+
+*Backbone checkpoints.* A file whose ``meta['weights']`` is :data:`BACKBONE_WEIGHTS` (as
+``tools/pretrain_backbones.py`` writes) holds one backbone's own state dict, as ImageNet or
+DINOv2 checkpoints do: ``init_cfg=dict(type='Pretrained', checkpoint=...)`` on the backbone
+loads it, and so does ``load_from``, which must then fill the backbone exactly and leaves the
+rest of the model as initialised.
 """
 import logging
 import os
@@ -30,6 +36,7 @@ TRUST_HINT = ('--trust-checkpoint (config: trust_checkpoint=True) if you trust w
               'file came from')
 PARTIAL_HINT = '--partial-load (config: strict_load=False)'
 _LISTED = 3
+BACKBONE_WEIGHTS = 'backbone'  # meta['weights'] of a checkpoint holding a backbone alone
 # The statistics a HistoryBuffer pickles by reference (mmengine's HistoryBuffer methods).
 _HISTORY_STATISTICS = ('min', 'max', 'mean', 'current')
 
@@ -125,13 +132,37 @@ def weights_of(checkpoint: Dict, revise_keys: Sequence[Tuple[str, str]] = ((r'^m
     return state
 
 
+def is_backbone_checkpoint(checkpoint: Dict) -> bool:
+    """Whether ``checkpoint`` holds a backbone's weights alone, keyed as the backbone's own
+    state dict (``meta['weights'] == BACKBONE_WEIGHTS``)."""
+    meta = checkpoint.get('meta')
+    return isinstance(meta, dict) and meta.get('weights') == BACKBONE_WEIGHTS
+
+
+def save_backbone_checkpoint(path: str, state_dict: Dict, meta: Dict) -> None:
+    """Write a backbone checkpoint: ``state_dict`` (the backbone's own keys) and ``meta``
+    (plain values, marked ``weights=BACKBONE_WEIGHTS``), through a temporary file renamed
+    into place, so that ``path`` never names a partial file.
+
+    Args:
+        path (str): The ``.pth`` file; its folder is created.
+        state_dict (dict): ``backbone.state_dict()``.
+        meta (dict): What made it (readable by the weights-only unpickler: plain types).
+    """
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    tmp = f'{path}.{os.getpid()}.tmp'
+    torch.save(dict(state_dict={k: v.detach().cpu() for k, v in state_dict.items()},
+                    meta=dict(meta, weights=BACKBONE_WEIGHTS)), tmp)
+    os.replace(tmp, path)
+
+
 def _listing(keys: Sequence[str]) -> str:
     shown = ', '.join(keys[:_LISTED])
     return shown + (f' and {len(keys) - _LISTED} more' if len(keys) > _LISTED else '')
 
 
 def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
-                 source: str = 'the checkpoint') -> None:
+                 source: str = 'the checkpoint', backbone_only: bool = False) -> None:
     """Load ``state`` into ``model``; with ``strict``, refuse anything that does not fit.
 
     Weights are matched through the model's own ``load_state_dict``, so load hooks that
@@ -140,6 +171,14 @@ def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
     module, so a partial load skips mismatched tensors instead of failing. A refused load
     may have copied the weights that fit: the caller stops (the tools exit) rather than use
     the model.
+
+    Args:
+        model (nn.Module): The model to fill.
+        state (dict): Its weights, keyed as ``model.state_dict()``.
+        strict (bool): Refuse weights that do not fit. Default: True.
+        source (str): What the weights are, for the messages.
+        backbone_only (bool): ``state`` holds a backbone's weights (``backbone.*``): only
+            the backbone's own keys count as missing. Default: False.
 
     Raises:
         CheckpointError: with ``strict``, missing or unexpected keys or shape mismatches,
@@ -154,7 +193,8 @@ def load_weights(model: torch.nn.Module, state: Dict, strict: bool = True,
         for handle in handles:
             handle.remove()
     dropped = {entry.split(' ')[0] for entry in mismatched}
-    missing = [key for key in missing if key not in dropped]
+    missing = [key for key in missing if key not in dropped
+               and (not backbone_only or 'backbone.' in key)]
     problems = []
     if missing:
         problems.append(f'{len(missing)} missing key(s): {_listing(missing)}')

@@ -10,7 +10,8 @@ from mmengine.runner import Runner, find_latest_checkpoint
 from mmnoisy.datasets import complete_dataloaders
 from mmnoisy.registry import RUNNERS
 from mmnoisy.utils.errors import CheckpointError
-from .checkpoint import is_inside, load_weights, read_checkpoint, weights_of
+from .checkpoint import (is_backbone_checkpoint, is_inside, load_weights, read_checkpoint,
+                         weights_of)
 from .checks import check_dataset_classes, check_painting, check_train_cfg
 
 _RUNNER_CHECKPOINT = re.compile(r'(?:iter|epoch)_(\d+)\.pth')  # fullmatch: not best_*
@@ -24,7 +25,9 @@ class MMNoisyRunner(Runner):
     * ``load_from`` (also the checkpoint of ``tools/test.py`` and ``tools/pseudo_label.py``)
       is read without unpickling code and must fit the model exactly. Config keys:
       ``trust_checkpoint=True`` allows unpickling (``--trust-checkpoint``),
-      ``strict_load=False`` loads only the matching weights (``--partial-load``).
+      ``strict_load=False`` loads only the matching weights (``--partial-load``). A
+      backbone checkpoint (:func:`~mmnoisy.engine.checkpoint.is_backbone_checkpoint`) fills
+      the backbone, exactly, and leaves the head as initialised.
     * ``--resume`` resumes from the newest intact runner checkpoint *in this work dir*,
       whatever ``load_from`` says (``load_from`` only initialises a fresh run); a truncated
       newest checkpoint falls back to the one before, with a warning. These files, written
@@ -155,9 +158,12 @@ class MMNoisyRunner(Runner):
         # Through DDP and the test-time-augmentation wrapper to the segmentor itself.
         while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
             model = model.module
-        load_weights(model, weights_of(checkpoint, revise_keys),
-                     strict=self.strict_load if strict is None else strict,
-                     source=f'checkpoint {filename} ({option})')
+        state = weights_of(checkpoint, revise_keys)
+        backbone_only = is_backbone_checkpoint(checkpoint)
+        if backbone_only:
+            state = {f'backbone.{key}': value for key, value in state.items()}
+        load_weights(model, state, strict=self.strict_load if strict is None else strict,
+                     source=f'checkpoint {filename} ({option})', backbone_only=backbone_only)
         self._has_loaded = True
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint

@@ -1,4 +1,5 @@
-"""Offline data synthesis: the procedural demo dataset, label noise and the sparse-label
+"""Offline data synthesis: the procedural demo dataset (and the pretraining corpus of
+:mod:`.pretrain_corpus`, drawn by the same renderer), label noise and the sparse-label
 coverage report, as the tools write them to disk (``tools/generate_demo_data.py``,
 ``tools/synth_noise.py``, ``tools/synth_sparse_labels.py``).
 

@@ -6,13 +6,17 @@ shape and texture. Objects overlap (later ones occlude earlier ones), and class 
 is long-tailed: the last classes are both rare and small. Each image is rendered from its
 own seed ``(seed, split, index)``, so the data is identical for a given seed however it is
 generated (serially or in parallel).
+
+A :class:`Scene` holds what a corpus draws (classes, shapes, textures, scene statistics);
+``ShapesSpec.corpus`` picks one of :data:`SCENES`: the benchmark data, or the pretraining
+corpus of :mod:`.pretrain_corpus`, rendered by the same code.
 """
 import json
 import os
 import os.path as osp
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
-from typing import Callable, Dict, Optional, Tuple
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image
@@ -20,11 +24,12 @@ from PIL import Image
 from mmnoisy.datasets.label_io import write_label
 from mmnoisy.datasets.shapes import CLASSES, PALETTE
 from mmnoisy.datasets.splits import make_dst_cbc_splits, write_splits
-from mmnoisy.utils.errors import OutputDirError
+from mmnoisy.utils.errors import ConfigError, OutputDirError
 from mmnoisy.utils.output_dir import (MARKER, check_output_dir, publish_output_dir,
                                       stage_output_dir)
 from mmnoisy.utils.progress import progress as progress_bar
 from mmnoisy.version import __version__
+from . import pretrain_corpus
 
 # Probability that an object slot draws each foreground class (long tail), and the size
 # range of each class as a fraction of the shorter image side (rare classes are small too).
@@ -42,7 +47,11 @@ GENERATOR_TOOL = 'generate_demo_data'  # the name in the root's marker file
 
 @dataclass(frozen=True)
 class ShapesSpec:
-    """What is generated: changing any field changes the data."""
+    """What is generated: changing any field changes the data.
+
+    ``corpus`` names the :data:`SCENES` entry drawn: ``'benchmark'`` (the data the methods
+    are measured on) or ``'pretrain'`` (the pretraining corpus, other classes).
+    """
     num_train: int = 1000
     num_val: int = 200
     seed: int = 0
@@ -53,6 +62,7 @@ class ShapesSpec:
     # a small model trained from scratch on few labels becomes a usable teacher.
     colour_cue: bool = False
     format_version: int = FORMAT_VERSION
+    corpus: str = 'benchmark'
 
 
 # ---------------------------------------------------------------- shapes (boolean masks)
@@ -159,12 +169,6 @@ CUE_COLOURS = np.array([
 CUE_JITTER = 12.0
 
 
-def _cue_colours(class_id: int, rng: np.random.Generator):
-    jitter = rng.normal(0, CUE_JITTER, size=(2, 3)).astype(np.float32)
-    colour, accent = CUE_COLOURS[class_id - 1] + jitter
-    return colour, accent
-
-
 def _background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     """Smooth colour blobs plus grain: clutter without any class's texture."""
     coarse = rng.uniform(20, 235, size=(4, 4, 3)).astype(np.uint8)
@@ -172,10 +176,70 @@ def _background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     return smooth + rng.normal(0, 6, size=(h, w, 3)).astype(np.float32)
 
 
-def _paint_object(image, label, class_id, rng, colour_cue=False):
+@dataclass(frozen=True)
+class Scene:
+    """What one corpus draws, for :func:`render_sample`.
+
+    Args:
+        classes (Sequence[str]): Class names, background first (the label values).
+        palette (Sequence[Sequence[int]]): Their colours in the label PNGs.
+        shapes (Sequence[Callable]): The mask function of each foreground class.
+        textures (Sequence[Callable]): The texture of each foreground class.
+        weights (Sequence[float]): Probability that an object slot draws each class.
+        sizes (Sequence[tuple]): (min, max) object size of each class, as a fraction of the
+            shorter image side.
+        background (Callable): ``(h, w, rng) -> (h, w, 3) float32`` image.
+        split_seeds (dict): The seed word of each split; corpora use disjoint words, so
+            that none draws another's images.
+        min_objects (int): Objects per image are drawn from ``[min_objects,
+            spec.max_objects]``. Default: 1.
+        texture_period (tuple): Range of the texture period in px. Default: (5, 9).
+        cue_colours (np.ndarray, optional): The colour-cue variant's (colour, accent) of each
+            class; None: the corpus has no such variant.
+    """
+    classes: Sequence[str]
+    palette: Sequence[Sequence[int]]
+    shapes: Sequence[Callable]
+    textures: Sequence[Callable]
+    weights: Sequence[float]
+    sizes: Sequence[Tuple[float, float]]
+    background: Callable
+    split_seeds: Dict[str, int]
+    min_objects: int = 1
+    texture_period: Tuple[float, float] = (5.0, 9.0)
+    cue_colours: Optional[np.ndarray] = field(default=None, compare=False)
+
+
+SCENES: Dict[str, Scene] = dict(
+    benchmark=Scene(CLASSES, PALETTE, SHAPES, TEXTURES, CLASS_WEIGHTS, CLASS_SIZE, _background,
+                    SPLIT_SEEDS, cue_colours=CUE_COLOURS),
+    pretrain=Scene(pretrain_corpus.CLASSES, pretrain_corpus.PALETTE, pretrain_corpus.SHAPES,
+                   pretrain_corpus.TEXTURES, pretrain_corpus.CLASS_WEIGHTS,
+                   pretrain_corpus.CLASS_SIZE, pretrain_corpus.background,
+                   pretrain_corpus.SPLIT_SEEDS, min_objects=pretrain_corpus.MIN_OBJECTS,
+                   texture_period=pretrain_corpus.TEXTURE_PERIOD))
+
+
+def scene_of(spec: ShapesSpec) -> Scene:
+    """The scene ``spec`` draws; a :class:`ConfigError` for an unknown corpus or a colour cue
+    the corpus does not have."""
+    scene = SCENES.get(spec.corpus)
+    if scene is None:
+        raise ConfigError(f'unknown corpus {spec.corpus!r}; choose one of '
+                          f'{", ".join(SCENES)}')
+    if spec.colour_cue and scene.cue_colours is None:
+        raise ConfigError(f'the {spec.corpus} corpus has no colour-cue variant; drop '
+                          'colour_cue (--colour-cue)')
+    if spec.max_objects < scene.min_objects:
+        raise ConfigError(f'max_objects={spec.max_objects} is below the {spec.corpus} '
+                          f'corpus\'s {scene.min_objects} objects per image')
+    return scene
+
+
+def _paint_object(image, label, class_id, rng, scene: Scene, colour_cue=False):
     h, w = label.shape
     short = min(h, w)
-    lo, hi = CLASS_SIZE[class_id - 1]
+    lo, hi = scene.sizes[class_id - 1]
     r = rng.uniform(lo, hi) * short
     cy, cx = rng.uniform(0.1, 0.9) * h, rng.uniform(0.1, 0.9) * w
     # Render only inside the object's bounding box (+ margin for rotation).
@@ -189,14 +253,15 @@ def _paint_object(image, label, class_id, rng, colour_cue=False):
     cos, sin = np.cos(theta), np.sin(theta)
     u = (xx - cx) * cos + (yy - cy) * sin
     v = -(xx - cx) * sin + (yy - cy) * cos
-    mask = SHAPES[class_id - 1](u, v, r)
+    mask = scene.shapes[class_id - 1](u, v, r)
     if not mask.any():
         return
-    period = rng.uniform(5.0, 9.0)
-    pattern = TEXTURES[class_id - 1](u, v, period, rng)
+    period = rng.uniform(*scene.texture_period)
+    pattern = scene.textures[class_id - 1](u, v, period, rng)
     colour, accent = _random_colour(rng), _random_colour(rng)
     if colour_cue:
-        colour, accent = _cue_colours(class_id, rng)
+        jitter = rng.normal(0, CUE_JITTER, size=(2, 3)).astype(np.float32)
+        colour, accent = scene.cue_colours[class_id - 1] + jitter
     texture = pattern[..., None] * colour + (1 - pattern[..., None]) * accent
     image[y0:y1, x0:x1][mask] = texture[mask]
     label[y0:y1, x0:x1][mask] = class_id
@@ -208,30 +273,34 @@ def render_sample(seed: int, split: str, index: int, spec: ShapesSpec = ShapesSp
     Returns:
         tuple[np.ndarray, np.ndarray]: uint8 RGB image (H, W, 3) and uint8 label (H, W).
     """
-    rng = np.random.default_rng([seed, SPLIT_SEEDS[split], index])
+    scene = scene_of(spec)
+    rng = np.random.default_rng([seed, scene.split_seeds[split], index])
     h, w = rng.integers(spec.min_size, spec.max_size + 1, size=2)
-    image = _background(h, w, rng)
+    image = scene.background(h, w, rng)
     label = np.zeros((h, w), np.uint8)
-    num_objects = rng.integers(1, spec.max_objects + 1)
-    classes = rng.choice(len(SHAPES), size=num_objects, p=CLASS_WEIGHTS) + 1
+    num_objects = rng.integers(scene.min_objects, spec.max_objects + 1)
+    classes = rng.choice(len(scene.shapes), size=num_objects, p=scene.weights) + 1
     for class_id in classes:
-        _paint_object(image, label, int(class_id), rng, spec.colour_cue)
+        _paint_object(image, label, int(class_id), rng, scene, spec.colour_cue)
     image += rng.normal(0, 4, size=image.shape).astype(np.float32)
     return np.clip(image, 0, 255).astype(np.uint8), label
 
 
-def _palette_bytes():
-    flat = [c for colour in PALETTE for c in colour]
-    return flat + [224, 224, 192] * (256 - len(PALETTE))  # 255 ignore as in VOC
+def _palette_bytes(palette: Sequence[Sequence[int]]):
+    flat = [c for colour in palette for c in colour]
+    return flat + [224, 224, 192] * (256 - len(palette))  # 255 ignore as in VOC
 
 
 def _write_sample(args):
     root, split, index, spec = args
     name = f'{split}_{index:05d}'
     image, label = render_sample(spec.seed, split, index, spec)
+    scene = scene_of(spec)
     Image.fromarray(image).save(osp.join(root, 'JPEGImages', name + '.jpg'), quality=95)
-    write_label(osp.join(root, 'SegmentationClass', name + '.png'), label, _palette_bytes())
-    return name, np.bincount(label.ravel(), minlength=len(CLASSES))[:len(CLASSES)]
+    write_label(osp.join(root, 'SegmentationClass', name + '.png'), label,
+                _palette_bytes(scene.palette))
+    num_classes = len(scene.classes)
+    return name, np.bincount(label.ravel(), minlength=num_classes)[:num_classes]
 
 
 def _with_defaults(spec: dict) -> dict:
@@ -277,6 +346,7 @@ def generate_shapes_dataset(root: str,
     Returns:
         dict: The metadata written to ``meta.json``.
     """
+    scene = scene_of(spec)
     existing = _read_meta(root)
     # Roots written before a field existed hold its default.
     if existing is not None and _with_defaults(existing.get('spec', {})) == asdict(spec):
@@ -300,7 +370,7 @@ def generate_shapes_dataset(root: str,
     jobs = [(staging, split, i, spec) for split, n in (('train', spec.num_train),
                                                        ('val', spec.num_val))
             for i in range(n)]
-    pixel_counts = {split: np.zeros(len(CLASSES), np.int64) for split in SPLIT_SEEDS}
+    pixel_counts = {split: np.zeros(len(scene.classes), np.int64) for split in SPLIT_SEEDS}
     names = {split: [] for split in SPLIT_SEEDS}
     workers = workers or os.cpu_count() or 1
     bar = progress_bar(len(jobs), f'rendering {root}') if progress else None
@@ -316,7 +386,7 @@ def generate_shapes_dataset(root: str,
     write_splits(lists, osp.join(staging, 'ImageSets/Segmentation'))
     meta = dict(
         generator='mmnoisy.synthesis.shapes_generator', mmnoisy_version=__version__,
-        spec=asdict(spec), classes=list(CLASSES),
+        spec=asdict(spec), classes=list(scene.classes),
         pixel_counts={k: v.tolist() for k, v in pixel_counts.items()})
     with open(osp.join(staging, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=1)
