@@ -5,7 +5,7 @@
 # checkpoints/dinov2_vits14_pretrain.pth set as init_cfg it becomes a real probe.
 # `python tools/train.py configs/ssvt/linear_dinov2-vits14-random_1xb8-0.6k_shapes-112x112_ssvt-scribble.py`
 _base_ = [
-    '../_base_/models/dinov2_vitb14_bn-linear.py', '../_base_/datasets/shapes.py',
+    '../_base_/models/dinov2_vitb14_bn-linear.py', '../_base_/datasets/shapes_scribble.py',
     '../_base_/default_runtime.py'
 ]
 crop_size = (112, 112)
@@ -14,17 +14,6 @@ model = dict(
     backbone=dict(arch='vit_small', init_cfg=None),
     decode_head=dict(in_channels=384, num_classes=9, norm_cfg=dict(type='BN')),
     test_cfg=dict(_delete_=True, mode='whole'))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='SynthSparseLabels', mode='scribble', seed=0),
-    dict(type='RandomResize', scale=(128, 128), ratio_range=(0.75, 1.5), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 max_iters = 600
 optim_wrapper = dict(
     type='OptimWrapper',

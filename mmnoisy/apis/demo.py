@@ -79,15 +79,25 @@ class Demo:
         return list(self.runs)[-1]
 
 
-def _labelled_split(seed: int) -> List[str]:
-    return [f'randomness.seed={seed}',
-            f'train_dataloader.dataset.ann_file={SPLITS}/20_labeled_{seed}.txt']
+def labelled_split(fraction: int) -> Callable[[int], List[str]]:
+    """Seed options of a supervised run on the seed's 1/``fraction`` labelled split."""
+    def options(seed: int) -> List[str]:
+        return [f'randomness.seed={seed}',
+                f'train_dataloader.dataset.ann_file={SPLITS}/{fraction}_labeled_{seed}.txt']
+    return options
 
 
-def _semi_split(seed: int) -> List[str]:
-    return [f'randomness.seed={seed}',
-            f'semi_data.labeled_split={SPLITS}/20_labeled_{seed}.txt',
-            f'semi_data.unlabeled_split={SPLITS}/20_unlabeled_{seed}.txt']
+def semi_split(fraction: int) -> Callable[[int], List[str]]:
+    """Seed options of a semi-supervised run (``semi_data``) on the seed's 1/``fraction``
+    split."""
+    def options(seed: int) -> List[str]:
+        return [f'randomness.seed={seed}',
+                f'semi_data.labeled_split={SPLITS}/{fraction}_labeled_{seed}.txt',
+                f'semi_data.unlabeled_split={SPLITS}/{fraction}_unlabeled_{seed}.txt']
+    return options
+
+
+_labelled_split, _semi_split = labelled_split(20), semi_split(20)
 
 
 def _seed_only(seed: int) -> List[str]:
@@ -113,7 +123,20 @@ def _noisy_labels(data_root: str) -> None:
                       adele_val100=read_ids(osp.join(splits, 'val.txt'))[:ADELE_VAL]), splits)
 
 
+def _scribble_seed(seed: int) -> List[str]:
+    """The seed, which also draws the scribbles (``SynthSparseLabels``, pipeline step 2)."""
+    return [f'randomness.seed={seed}', f'train_dataloader.dataset.pipeline.2.seed={seed}']
+
+
+def _pretrained_vit(data_root: str) -> None:
+    """The tiny ViT/14 pretrained on the pretraining corpus: made once (about 15 minutes
+    on 2 cores, ``tools/pretrain_backbones.py --model vit``), then reused."""
+    from .pretrained import pretrain_backbone
+    pretrain_backbone('vit')
+
+
 SUPERVISED = 'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112-1-20.py'
+SSVT_DEMO = 'configs/demo/linear_dinov2-tiny-{}_1xb8-0.5k_shapes-112x112_{}scribble.py'
 ADELE_DEMO = 'configs/demo/deeplabv2_r18-d8_1xb8-60e_shapes-cue-112x112_{}-noisy-moderate-32.py'
 DEMOS: Dict[str, Demo] = dict(
     dst_cbc=Demo(
@@ -152,6 +175,19 @@ DEMOS: Dict[str, Demo] = dict(
             plain=DemoRun('plain CE', ADELE_DEMO.replace('{}-', ''), _seed_only, iters=240),
             adele=DemoRun('ADELE', ADELE_DEMO.format('adele'), _seed_only, iters=240)),
         prepare=_noisy_labels),
+    ssvt=Demo(
+        title='SSVT (frozen pretrained ViT + linear head) vs the same ViT fine-tuned end to '
+        'end, on scribbles of 1000 images',
+        data_root='data/shapes',
+        data_spec=ShapesSpec(),
+        runs=dict(
+            tuned=DemoRun('pretrained ViT, tuned', SSVT_DEMO.format('tuned', ''),
+                          _scribble_seed, iters=500),
+            random=DemoRun('random ViT, frozen', SSVT_DEMO.format('random-frozen', ''),
+                           _scribble_seed, iters=500),
+            ssvt=DemoRun('SSVT: pretrained ViT, frozen', SSVT_DEMO.format('frozen', 'ssvt-'),
+                         _scribble_seed, iters=500)),
+        prepare=_pretrained_vit),
 )
 
 
@@ -243,7 +279,8 @@ def _wait(demo: Demo, procs: Dict[str, Tuple[subprocess.Popen, float]], work_dir
             _record_wall_time(work_dir, key, walls[key])
             if procs:
                 when_trained(key)
-        _say(_progress_line(demo, work_dir, time.time() - start))
+        _say(_progress_line(demo, work_dir, time.time() - start,
+                            {key: started for key, (_, started) in procs.items()}))
     return walls
 
 
@@ -261,15 +298,38 @@ def _record_wall_time(work_dir: str, key: str, seconds: float) -> None:
         json.dump(dict(wall_seconds=round(seconds, 1)), f)
 
 
-def _progress_line(demo: Demo, work_dir: str, elapsed: float) -> str:
+def _progress_line(demo: Demo, work_dir: str, elapsed: float,
+                   running: Dict[str, float]) -> str:
+    """The runs' iterations so far, the time elapsed and an ETA (:func:`eta_seconds`);
+    ``running`` maps the runs in progress to the time they started."""
     done = {key: min(_progress_of(_log(work_dir, key)), run.iters)
             for key, run in demo.runs.items()}
-    total = sum(run.iters for run in demo.runs.values())
-    finished = sum(done.values())
-    eta = (f', ETA {format_duration(elapsed * (total - finished) / finished)}'
-           if 0 < finished < total else '')
+    now = time.time()
+    eta = eta_seconds({key: run.iters for key, run in demo.runs.items()}, done,
+                      {key: now - started for key, started in running.items()})
     runs = ', '.join(f'{run.name} {done[key]}/{run.iters}' for key, run in demo.runs.items())
-    return f'demo: {runs} iterations, {format_duration(elapsed)} elapsed{eta}'
+    return (f'demo: {runs} iterations, {format_duration(elapsed)} elapsed'
+            + (f', ETA {format_duration(eta)}' if eta is not None else ''))
+
+
+def eta_seconds(iters: Dict[str, int], done: Dict[str, int],
+                running_for: Dict[str, float]) -> Optional[float]:
+    """Seconds until the last run ends: each running run at its own pace so far, and the
+    runs not started yet (they wait for the running ones) at the slowest pace seen. None
+    until every running run has reported an iteration.
+
+    Args:
+        iters (dict): Each run's iterations.
+        done (dict): Each run's iterations so far.
+        running_for (dict): The runs in progress and their seconds since they started.
+    """
+    paces = {key: seconds / done[key] for key, seconds in running_for.items() if done[key]}
+    if not paces or len(paces) < len(running_for):
+        return None
+    running = max(paces[key] * (iters[key] - done[key]) for key in running_for)
+    waiting = [key for key in iters if key not in running_for and done[key] < iters[key]]
+    slowest = max(paces.values())
+    return running + max((slowest * iters[key] for key in waiting), default=0.0)
 
 
 def _tail(log: str, lines: int = 15) -> str:
@@ -398,15 +458,26 @@ def draw_picture(path: str, names: Sequence[str], classes: Sequence[str],
 
 
 def run_demo(name: str, train_script: str, seed: int = 0, work_dir: Optional[str] = None,
-             extra: Sequence[str] = (), keep: int = 4) -> dict:
+             extra: Sequence[str] = (), keep: int = 4, demo: Optional[Demo] = None) -> dict:
     """Generate the data, train the runs with ``train_script``, score their last
     checkpoints on val, write the table (``results.md``, ``results.json``) and the picture
-    (``demo.png``) to ``work_dir``."""
+    (``demo.png``) to ``work_dir``.
+
+    Args:
+        name (str): A key of :data:`DEMOS`, or the name of ``demo``.
+        train_script (str): ``tools/train.py``.
+        seed (int): The runs' seed and split. Default: 0.
+        work_dir (str, optional): Default: ``work_dirs/demo_<name>_seed<seed>``.
+        extra (Sequence[str]): ``key=value`` config changes of every run.
+        keep (int): Val images in the picture. Default: 4.
+        demo (Demo, optional): Runs to compare instead of ``DEMOS[name]`` (the
+            benchmarks' variants of a demo).
+    """
     from mmnoisy.synthesis import generate_shapes_dataset
 
-    if name not in DEMOS:
+    if demo is None and name not in DEMOS:
         raise UserError(f'unknown demo method {name!r}; choose one of {", ".join(DEMOS)}')
-    demo = DEMOS[name]
+    demo = demo or DEMOS[name]
     work_dir = work_dir or osp.join('work_dirs', f'demo_{name}_seed{seed}')
     # never among the data, nor over another tool's files; its own earlier output resumes
     claim_output_dir(work_dir, [demo.data_root], 'demo')

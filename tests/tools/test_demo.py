@@ -165,3 +165,21 @@ def test_adele_demo_prepares_noisy_labels_and_lists(shapes_root, tmp_path):
     stamp = (root / 'SegmentationClassNoisy_moderate/noise_report.json').stat().st_mtime
     DEMOS['adele'].prepare(str(root))  # a second call leaves the labels as they are
     assert (root / 'SegmentationClassNoisy_moderate/noise_report.json').stat().st_mtime == stamp
+
+
+def test_eta_follows_each_run_and_the_runs_still_waiting():
+    from mmnoisy.apis.demo import eta_seconds
+    iters = dict(supervised=700, longer=400, dst=400)
+    # supervised: 100 of 700 in 50 s (0.5 s/it): 300 s left; then the two waiting runs,
+    # 400 iterations each at the slowest pace seen (0.5 s/it): 200 s
+    assert eta_seconds(iters, dict(supervised=100, longer=0, dst=0),
+                       dict(supervised=50.0)) == pytest.approx(500.0)
+    # two runs at different paces: the slower one decides (not the average of both)
+    fast_slow = dict(fast=100, slow=100)
+    assert eta_seconds(fast_slow, dict(fast=90, slow=10), dict(fast=9.0, slow=10.0)) == \
+        pytest.approx(90.0)
+    # a finished run is neither running nor waiting
+    assert eta_seconds(fast_slow, dict(fast=100, slow=50), dict(slow=25.0)) == \
+        pytest.approx(25.0)
+    # no pace yet
+    assert eta_seconds(fast_slow, dict(fast=0, slow=5), dict(fast=3.0, slow=3.0)) is None

@@ -1,0 +1,145 @@
+"""tools/benchmark/results.py: the studies' definitions, the summary over seeds (checked
+against hand-computed values), the page it writes, and its refusals through the real tool."""
+import json
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from conftest import REPO, run_tool_main
+from mmnoisy.apis.results import STUDIES, Study, summarise, verdict, write_results
+
+TOOL = 'tools/benchmark/results.py'
+
+
+def seed_result(seed, miou, walls=(60.0, 90.0, 30.0)):
+    """A demo's results.json for the SSVT study's random, tuned and SSVT runs."""
+    keys = ['random', 'tuned', 'ssvt']
+    return dict(seed=seed, total_seconds=200.0,
+                runs={key: dict(mIoU=value, wall_seconds=wall)
+                      for key, value, wall in zip(keys, miou, walls)})
+
+
+def test_summary_over_seeds_by_hand():
+    study = STUDIES['ssvt_scribble']
+    summary = summarise(study, [seed_result(0, (10.0, 40.0, 50.0)),
+                                seed_result(1, (12.0, 44.0, 42.0)),
+                                seed_result(2, (11.0, 39.0, 45.5))])
+    tuned = summary['runs']['tuned']
+    assert tuned['mIoU'] == [40.0, 44.0, 39.0]
+    assert tuned['mean'] == 41.0  # (40 + 44 + 39) / 3
+    assert tuned['std'] == pytest.approx(2.65, abs=0.005)  # sqrt((1 + 9 + 4) / 2)
+    assert summary['differences']['random'] == dict(per_seed=[40.0, 30.0, 34.5], mean=34.83,
+                                                    ahead=3)
+    assert summary['differences']['tuned'] == dict(per_seed=[10.0, -2.0, 6.5], mean=4.83,
+                                                   ahead=2)
+    # the verdict is against the paper's baseline, the first run (tuned), not the reference
+    assert summary['verdict'] == 'mixed: ahead on average, in 2 of 3 seeds'
+    assert summary['total_seconds'] == 600.0
+
+
+@pytest.mark.parametrize('per_seed,expected', [
+    ([1.0, 2.0, 0.5], 'reproduced: ahead in all 3 seeds'),
+    ([3.0, -1.0, 1.0], 'mixed: ahead on average, in 2 of 3 seeds'),
+    ([-3.0, 1.0, 1.0], 'not reproduced: behind on average, ahead in 2 of 3 seeds'),
+    ([0.0, 0.0, 0.0], 'not reproduced: behind on average, ahead in 0 of 3 seeds'),
+])
+def test_verdict(per_seed, expected):
+    mean = round(sum(per_seed) / len(per_seed), 2)
+    assert verdict(dict(per_seed=per_seed, mean=mean,
+                        ahead=sum(d > 0 for d in per_seed))) == expected
+
+
+def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
+    work_dir = tmp_path / 'runs'
+    values = [(10.0, 40.0, 50.0), (12.0, 44.0, 42.0), (11.0, 39.0, 45.5)]
+    for seed, miou in enumerate(values):
+        run_dir = work_dir / 'ssvt_scribble' / f'seed{seed}'
+        run_dir.mkdir(parents=True)
+        (run_dir / 'results.json').write_text(json.dumps(seed_result(seed, miou)))
+        (run_dir / 'ssvt.log').write_text(f'log of seed {seed}')
+    # one seed only: not a result yet
+    partial = work_dir / 'ssvt_point' / 'seed0'
+    partial.mkdir(parents=True)
+    (partial / 'results.json').write_text(json.dumps(seed_result(0, values[0])))
+    page = tmp_path / 'docs' / 'results.md'
+    page.parent.mkdir()
+    summaries = write_results(list(STUDIES.values()), [0, 1, 2], str(page),
+                              'python tools/benchmark/results.py --seeds 0 1 2', str(work_dir))
+    assert list(summaries) == ['ssvt_scribble']
+    text = page.read_text()
+    assert '| pretrained ViT, tuned | 41.00 ± 2.65 | 40.00, 44.00, 39.00 | +4.83 ' \
+           '(+10.00, -2.00, +6.50) | 2/3 | 1:30 |' in text
+    assert '[ssvt_scribble](#ssvt_scribble-ssvt)' in text and '## ssvt_scribble: SSVT' in text
+    assert 'Not run yet' in text and '`ssvt_point`' in text and '`dst_cbc_1-20`' in text
+    assert (tmp_path / 'docs' / 'results' / 'ssvt_scribble.png').stat().st_size > 0
+    assert (tmp_path / 'docs/logs/results/ssvt_scribble/seed2/ssvt.log').read_text() == \
+        'log of seed 2'
+
+
+def test_studies_configs_and_seed_options_apply():
+    """Every study's config builds with its seed's options; the seed reaches the sparse
+    labels (pipeline step 2) and the split, and a study's options are applied."""
+    for study in STUDIES.values():
+        assert isinstance(study, Study) and study.pretrained
+        for run in study.demo.runs.values():
+            cfg = Config.fromfile(osp.join(REPO, run.config))
+            options = {}
+            for item in [*run.seed_options(1), *study.options]:
+                key, value = item.split('=', 1)
+                options[key] = value
+            cfg.merge_from_dict(options)
+            assert cfg.randomness.seed in (1, '1')
+            if study.method == 'SSVT':
+                step = cfg.train_dataloader.dataset.pipeline[2]
+                assert step.type == 'SynthSparseLabels' and step.seed in (1, '1')
+                assert step.mode == ('point' if study.key == 'ssvt_point' else 'scribble')
+    supervised = STUDIES['dst_cbc_1-8'].demo.runs['supervised']
+    assert 'ImageSets/Segmentation/8_labeled_2.txt' in ' '.join(supervised.seed_options(2))
+    assert 'pretrained' in supervised.config
+
+
+def repo_without_checkpoints(tmp_path, monkeypatch):
+    """A working directory that looks like the repository root, without checkpoints."""
+    for name in ('configs', 'tools'):
+        (tmp_path / name).symlink_to(osp.join(REPO, name))
+    monkeypatch.chdir(tmp_path)
+
+
+def test_tool_refuses_a_missing_backbone(tmp_path, capsys, monkeypatch):
+    repo_without_checkpoints(tmp_path, monkeypatch)
+    code, out, err = run_tool_main(TOOL, '--study', 'ssvt_scribble', '--seeds', '0',
+                                   capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2
+    assert 'checkpoints/pretrained/dinov2-tiny_pretrain-shapes.pth does not exist' in err
+    assert '`python tools/pretrain_backbones.py --model vit`' in err
+    assert 'Traceback' not in err and not (tmp_path / 'work_dirs').exists()
+
+
+def test_tool_refuses_a_backbone_of_another_recipe(tmp_path, capsys, monkeypatch):
+    from mmnoisy.apis.pretrained import checkpoint_path, expected_meta
+    from mmnoisy.engine.checkpoint import save_backbone_checkpoint
+    repo_without_checkpoints(tmp_path, monkeypatch)
+    meta = dict(expected_meta('vit'), iters=100, hash='0' * 16)
+    save_backbone_checkpoint(checkpoint_path('vit'), {}, meta)
+    code, out, err = run_tool_main(TOOL, '--study', 'ssvt_point', capsys=capsys,
+                                   monkeypatch=monkeypatch)
+    assert code == 2 and 'was not made as the benchmark expects' in err
+    assert 'iters' in err and '--overwrite' in err and 'Traceback' not in err
+
+
+def test_tool_must_run_from_the_repository_root(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_tool_main(TOOL, '--list', capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and 'from the repository root' in err
+
+
+@pytest.mark.parametrize('args,message', [
+    (['--study', 'ssvt'], 'unknown study ssvt; choose from dst_cbc_1-20'),
+    (['--seeds', '0', '3'], '--seeds must be distinct values among 0, 1, 2'),
+    (['--seeds', '1', '1'], '--seeds must be distinct values among 0, 1, 2'),
+])
+def test_tool_refuses_bad_arguments(args, message, tmp_path, capsys, monkeypatch):
+    repo_without_checkpoints(tmp_path, monkeypatch)
+    code, out, err = run_tool_main(TOOL, *args, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and message in err and 'Traceback' not in err
