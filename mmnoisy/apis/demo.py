@@ -100,14 +100,14 @@ def semi_split(fraction: int) -> Callable[[int], List[str]]:
 _labelled_split, _semi_split = labelled_split(20), semi_split(20)
 
 
-def _seed_only(seed: int) -> List[str]:
+def seed_only(seed: int) -> List[str]:
     return [f'randomness.seed={seed}']
 
 
 ADELE_TRAIN, ADELE_VAL = 32, 100  # the first train / val images of the ADELE demo
 
 
-def _noisy_labels(data_root: str) -> None:
+def noisy_labels(data_root: str) -> None:
     """The ``moderate`` noisy labels of the train images (``tools/synth_noise.py``) and the
     ADELE demo's lists of the first train and val images."""
     from mmnoisy.datasets.splits import read_ids, write_splits
@@ -128,7 +128,7 @@ def _scribble_seed(seed: int) -> List[str]:
     return [f'randomness.seed={seed}', f'train_dataloader.dataset.pipeline.2.seed={seed}']
 
 
-def _pretrained_vit(data_root: str) -> None:
+def pretrained_vit(data_root: str) -> None:
     """The tiny ViT/14 pretrained on the pretraining corpus: made once (about 15 minutes
     on 2 cores, ``tools/pretrain_backbones.py --model vit``), then reused."""
     from .pretrained import pretrain_backbone
@@ -172,9 +172,9 @@ DEMOS: Dict[str, Demo] = dict(
         data_root='data/shapes_cue',
         data_spec=ShapesSpec(colour_cue=True),
         runs=dict(
-            plain=DemoRun('plain CE', ADELE_DEMO.replace('{}-', ''), _seed_only, iters=240),
-            adele=DemoRun('ADELE', ADELE_DEMO.format('adele'), _seed_only, iters=240)),
-        prepare=_noisy_labels),
+            plain=DemoRun('plain CE', ADELE_DEMO.replace('{}-', ''), seed_only, iters=240),
+            adele=DemoRun('ADELE', ADELE_DEMO.format('adele'), seed_only, iters=240)),
+        prepare=noisy_labels),
     ssvt=Demo(
         title='SSVT (frozen pretrained ViT + linear head) vs the same ViT fine-tuned end to '
         'end, on scribbles of 1000 images',
@@ -187,7 +187,7 @@ DEMOS: Dict[str, Demo] = dict(
                            _scribble_seed, iters=500),
             ssvt=DemoRun('SSVT: pretrained ViT, frozen', SSVT_DEMO.format('frozen', 'ssvt-'),
                          _scribble_seed, iters=500)),
-        prepare=_pretrained_vit),
+        prepare=pretrained_vit),
 )
 
 

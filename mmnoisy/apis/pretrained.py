@@ -366,6 +366,9 @@ def pretrain_backbone(model: str,
         dict: The checkpoint's meta (settings, ``hash``, ``pretrain_seconds``, ``probe``).
     """
     recipe = recipe_of(model)
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise UserError(f'--out-dir {out_dir} is a file, not a folder: choose a folder for the '
+                        'checkpoints')
     settings = pretrain_settings(model, iters, seed, corpus, options)
     probe_iters = probe_iters or Config.fromfile(recipe.probe_config).train_cfg.max_iters
     digest = settings_hash(settings)

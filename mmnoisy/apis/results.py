@@ -19,7 +19,8 @@ from typing import Dict, List, Sequence
 
 from mmnoisy.utils.errors import UserError
 from mmnoisy.utils.progress import format_duration
-from .demo import DEMOS, Demo, labelled_split, run_demo, semi_split
+from .demo import (DEMOS, Demo, labelled_split, noisy_labels, pretrained_vit, run_demo,
+                   seed_only, semi_split)
 
 RESULTS_WORK_DIR = 'work_dirs/results'
 PRETRAINED_R18 = 'configs/benchmark/deeplabv2_r18-d8-pretrained_1xb8-0.7k_shapes-cue-112x112-1-20.py'
@@ -72,6 +73,26 @@ def _online() -> Demo:
                                                            config=PRETRAINED_R18)))
 
 
+SSVT_NOISY = 'configs/benchmark/linear_dinov2-tiny-{}_1xb8-0.5k_shapes-112x112_{}noisy-moderate.py'
+
+
+def _ssvt_noisy_labels(data_root: str) -> None:
+    pretrained_vit(data_root)
+    noisy_labels(data_root)
+
+
+def _ssvt_noisy() -> Demo:
+    """The SSVT demo's three runs on the dense ``moderate`` noisy labels of the plain shapes
+    data instead of scribbles."""
+    demo = DEMOS['ssvt']
+    runs = {key: replace(run, config=SSVT_NOISY.format(variant, prefix),
+                         seed_options=seed_only)
+            for (key, run), (variant, prefix) in zip(
+                demo.runs.items(), [('tuned', ''), ('random-frozen', ''), ('frozen', 'ssvt-')])}
+    return replace(demo, title='SSVT vs the same ViT fine-tuned end to end, on the moderate '
+                   'noisy labels of 1000 images', runs=runs, prepare=_ssvt_noisy_labels)
+
+
 STUDIES: Dict[str, Study] = {study.key: study for study in (
     Study('dst_cbc_1-20', 'DST-CBC',
           'a self-training round on the unlabelled images beats the supervised model it '
@@ -88,6 +109,10 @@ STUDIES: Dict[str, Study] = {study.key: study for study in (
           'a frozen pretrained ViT under a linear head learns more from imperfect labels '
           'than the same ViT tuned end to end (paper Table 4: 71.2 frozen vs 64.5 tuned)',
           DEMOS['ssvt'], pretrained=('vit', )),
+    Study('ssvt_noisy', 'SSVT',
+          'as above, on dense noisy labels (the moderate tier), the setting of Table 4 '
+          '(SEAM pseudo labels), where tuning is said to bias the backbone towards the '
+          'label errors', _ssvt_noisy(), pretrained=('vit', )),
     Study('ssvt_point', 'SSVT', 'as above, on one point per object instead of scribbles',
           DEMOS['ssvt'], pretrained=('vit', ),
           options=('train_dataloader.dataset.pipeline.2.mode=point', )),

@@ -180,3 +180,15 @@ def test_load_from_a_backbone_checkpoint_fills_student_and_ema_teacher(tmp_path,
         assert all(torch.equal(loaded[key], weights[key]) for key in weights)
     assert all(torch.equal(head[k], v)
                for k, v in runner.model.segmentor.decode_head.state_dict().items())
+
+
+def test_an_out_dir_that_is_a_file_is_refused_before_anything_runs(tmp_path, capsys,
+                                                                    monkeypatch):
+    target = tmp_path / 'notes.txt'
+    target.write_text('mine')
+    monkeypatch.chdir(REPO)
+    code, out, err = run_tool_main(TOOL, '--model', 'vit', '--out-dir', target,
+                                   '--work-dir', tmp_path / 'work', capsys=capsys,
+                                   monkeypatch=monkeypatch)
+    assert code == 2 and 'is a file, not a folder' in err and 'Traceback' not in err
+    assert target.read_text() == 'mine' and not (tmp_path / 'work').exists()

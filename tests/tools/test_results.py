@@ -90,7 +90,11 @@ def test_studies_configs_and_seed_options_apply():
                 options[key] = value
             cfg.merge_from_dict(options)
             assert cfg.randomness.seed in (1, '1')
-            if study.method == 'SSVT':
+            if study.key == 'ssvt_noisy':
+                dataset = cfg.train_dataloader.dataset
+                assert dataset.data_prefix.seg_map_path == 'SegmentationClassNoisy_moderate'
+                assert 'SynthSparseLabels' not in [t.type for t in dataset.pipeline]
+            elif study.method == 'SSVT':
                 step = cfg.train_dataloader.dataset.pipeline[2]
                 assert step.type == 'SynthSparseLabels' and step.seed in (1, '1')
                 assert step.mode == ('point' if study.key == 'ssvt_point' else 'scribble')
