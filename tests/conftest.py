@@ -131,12 +131,15 @@ def _run_forked(args, env, timeout):
         if time.monotonic() > deadline:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
+            out.close()
+            err.close()
             raise subprocess.TimeoutExpired([sys.executable, *args], timeout)
         time.sleep(0.05)
 
     def read(f):
-        f.seek(0)
-        return f.read().decode(errors='replace')
+        with f:
+            f.seek(0)
+            return f.read().decode(errors='replace')
 
     return subprocess.CompletedProcess([sys.executable, *args],
                                        os.waitstatus_to_exitcode(status), read(out), read(err))
