@@ -2,8 +2,9 @@
 
 Kinds of noise (ADELE paper 000): objects dilated/eroded, boundaries perturbed, objects dropped
 or given a wrong class (human annotation errors), and WSSS-style under-segmentation. Tiers:
-``mild``, ``moderate``, ``severe`` (mmnoisy.synthesis.noise.TIERS). Deterministic from
-``--seed``. Writes ``OUT_DIR/noise_report.json`` (per-class IoU of noisy vs clean labels).
+``mild``, ``moderate``, ``severe`` (mixed), ``cam`` (every object under-segmented, as CAM
+seeds) and ``wrong_class`` (a third of the objects relabelled): mmnoisy.synthesis.noise.TIERS.
+Deterministic from ``--seed``. Writes ``OUT_DIR/noise_report.json`` (per-class IoU of noisy vs clean labels).
 ``OUT_DIR`` must be new, empty or an earlier output of this tool, and never the label folder,
 inside it or around it; it is written as ``OUT_DIR.partial`` and renamed when complete.
 

@@ -107,17 +107,18 @@ def seed_only(seed: int) -> List[str]:
 ADELE_TRAIN, ADELE_VAL = 32, 100  # the first train / val images of the ADELE demo
 
 
-def noisy_labels(data_root: str) -> None:
-    """The ``moderate`` noisy labels of the train images (``tools/synth_noise.py``) and the
-    ADELE demo's lists of the first train and val images."""
+def noisy_labels(data_root: str, tier: str = 'moderate') -> None:
+    """The noisy labels of a tier for the train images (``tools/synth_noise.py``; written
+    once to ``SegmentationClassNoisy_<tier>``) and the ADELE demo's lists of the first train
+    and val images."""
     from mmnoisy.datasets.splits import read_ids, write_splits
     from mmnoisy.synthesis.noise import get_tier, synthesize_noisy_labels
     splits = osp.join(data_root, SPLITS)
-    noisy = osp.join(data_root, 'SegmentationClassNoisy_moderate')
+    noisy = osp.join(data_root, f'SegmentationClassNoisy_{tier}')
     if not osp.isfile(osp.join(noisy, 'noise_report.json')):
-        _say(f'demo: writing the moderate noisy labels to {noisy}')
+        _say(f'demo: writing the {tier} noisy labels to {noisy}')
         synthesize_noisy_labels(osp.join(data_root, 'SegmentationClass'), noisy,
-                                get_tier('moderate'), num_classes=9,
+                                get_tier(tier), num_classes=9,
                                 split=osp.join(splits, 'train.txt'))
     write_splits(dict(adele_train32=read_ids(osp.join(splits, 'train.txt'))[:ADELE_TRAIN],
                       adele_val100=read_ids(osp.join(splits, 'val.txt'))[:ADELE_VAL]), splits)
@@ -245,6 +246,17 @@ def _log(work_dir: str, key: str) -> str:
     return osp.join(work_dir, f'{key}.log')
 
 
+def training_env() -> Dict[str, str]:
+    """The environment of a training process started by a tool: this process's, with the
+    folder of the mmnoisy it imported first on ``PYTHONPATH``. ``tools/train.py`` run as a
+    script would otherwise import whichever mmnoisy is installed, which can be an older copy
+    than the code that scores its runs (a non-editable install of an earlier checkout)."""
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # above mmnoisy/
+    paths = [root, *[p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep)
+                     if p and osp.abspath(p) != root]]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+
+
 def _launch(demo: Demo, key: str, seed: int, work_dir: str, train_script: str,
             extra: Sequence[str], threads: int) -> Tuple[subprocess.Popen, float]:
     run = demo.runs[key]
@@ -253,7 +265,7 @@ def _launch(demo: Demo, key: str, seed: int, work_dir: str, train_script: str,
         options.append(f'load_from={final_checkpoint(osp.join(work_dir, run.start_from))}')
     cmd = [sys.executable, train_script, run.config, '--work-dir', osp.join(work_dir, key),
            '--resume', '--cfg-options', *options]
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    env = dict(training_env(), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     with open(_log(work_dir, key), 'a') as log:
         return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), time.time()
 

@@ -54,13 +54,15 @@ def predict_multiscale(model: nn.Module, img: np.ndarray,
 
 
 def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
-                  update_classes: Sequence[int], tau: float = 0.8) -> np.ndarray:
+                  update_classes: Sequence[int], tau: float = 0.8,
+                  class_constraint: bool = True) -> np.ndarray:
     """ADELE's correction of one label map (methods.md §1.4).
 
     1. The label is returned unchanged if it holds none of the triggered classes
        (``update_classes[1:]``), unless it is only background/ignore.
     2. If it holds a foreground class, predictions of classes absent from it (other than
-       the background) are disallowed ("no change").
+       the background) are disallowed ("no change"); ``class_constraint=False`` skips
+       this rule.
     3. A pixel takes the prediction ``A`` where ``label != A``, ``max_prob > tau`` and ``A``
        is in ``update_classes`` (ignored pixels can be filled).
     4. Safety: if the result keeps fewer than half the label's foreground pixels and is more
@@ -72,6 +74,10 @@ def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
         max_prob (np.ndarray): (H, W) probability of the predicted class.
         update_classes (Sequence[int]): The background first, then the triggered classes.
         tau (float): Confidence threshold (strict). Default: 0.8.
+        class_constraint (bool): Apply rule 2 (as released). The rule trusts the label's
+            class set, as WSSS pseudo labels made from correct image tags allow; it also
+            makes an object labelled with a wrong class, or dropped while no other object
+            of its class is in the image, uncorrectable. Default: True.
 
     Returns:
         np.ndarray: The new (H, W) uint8 label (a copy).
@@ -81,7 +87,8 @@ def correct_label(label: np.ndarray, pred: np.ndarray, max_prob: np.ndarray,
     present = np.setdiff1d(np.unique(label), [0, IGNORE_INDEX])
     if present.size and not np.isin(update[1:], present).any():
         return label.copy()
-    allowed = update if not present.size else update[np.isin(update, np.append(present, 0))]
+    constrained = class_constraint and present.size
+    allowed = update[np.isin(update, np.append(present, 0))] if constrained else update
     change = (label != pred) & (max_prob > tau) & np.isin(pred, allowed)
     new = label.copy()
     new[change] = pred[change].astype(np.uint8)

@@ -86,3 +86,21 @@ def test_tool_writes_labels_and_report(shapes_root, tmp_path):
     proc = run_tool('tools/synth_noise.py', clean_dir, clean_dir, '--num-classes', '9',
                     check=False)
     assert proc.returncode != 0 and 'refusing to overwrite' in proc.stderr
+
+
+def test_cam_and_wrong_class_tiers():
+    """``cam`` shrinks every object and keeps its class; ``wrong_class`` keeps every mask
+    and relabels about a third of the objects."""
+    clean = scene()
+    cam_counts, wrong_counts = dict(objects=0, under_segment=0), dict(objects=0, wrong_class=0)
+    for i in range(30):
+        noisy, counts = corrupt_label(clean, get_tier('cam'), image_rng(0, i), 3)
+        assert np.all(np.isin(noisy[noisy != clean], [0]))  # object pixels lost to background
+        for key in cam_counts:
+            cam_counts[key] += counts[key]
+        noisy, counts = corrupt_label(clean, get_tier('wrong_class'), image_rng(0, i), 3)
+        np.testing.assert_array_equal(noisy == 0, clean == 0)  # masks exact
+        for key in wrong_counts:
+            wrong_counts[key] += counts[key]
+    assert cam_counts['under_segment'] == cam_counts['objects']
+    assert 0.2 < wrong_counts['wrong_class'] / wrong_counts['objects'] < 0.5

@@ -79,6 +79,19 @@ def test_class_constraint_and_threshold():
     out = correct_label(label, pred, prob, [BG, CAT, DOG])
     # DOG is triggered but absent from the label: disallowed. tau is strict (0.8 -> no).
     np.testing.assert_array_equal(out, [[CAT, CAT, BG, CAT, CAT, BG, BG, CAT]])
+    # Without rule 2 the confident DOG pixels are taken, in the object and in the background.
+    out = correct_label(label, pred, prob, [BG, CAT, DOG], class_constraint=False)
+    np.testing.assert_array_equal(out, [[CAT, DOG, BG, CAT, CAT, BG, DOG, CAT]])
+    # A label of one wrong class whose true class triggered: rule 1 still skips it while
+    # its own class has not triggered, and corrects it once it has.
+    wrong = np.array([[DOG, DOG, BG]], np.uint8)
+    pred, prob = np.array([[CAT, CAT, BG]]), np.full((1, 3), 0.9)
+    np.testing.assert_array_equal(
+        correct_label(wrong, pred, prob, [BG, CAT], class_constraint=False), wrong)
+    np.testing.assert_array_equal(correct_label(wrong, pred, prob, [BG, CAT, DOG]), wrong)
+    np.testing.assert_array_equal(
+        correct_label(wrong, pred, prob, [BG, CAT, DOG], class_constraint=False),
+        [[CAT, CAT, BG]])
 
 
 def test_ignore_pixels_filled():

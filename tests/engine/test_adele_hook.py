@@ -345,3 +345,36 @@ def test_a_pass_that_changes_nothing_warns(noisy_root, tmp_path, logit, update, 
     assert reason in warning
     assert runner.visualizer.series('adele/changed_pixels') == [(0, 0)]
     assert runner.visualizer.series('adele/changed_images') == [(0, 0)]
+
+
+@pytest.mark.slow
+def test_correctability_measures_the_hooks_pass_on_a_real_run(noisy_root, tmp_path):
+    """tools/benchmark/adele_correctability.py's measurement on a trained run's checkpoint:
+    the wrongly labelled pixels it counts are the noisy labels' (read from the files), and
+    with the tiny config's tau=0 every pixel is confident, so every wrong pixel predicted
+    as its clean class is reachable."""
+    import runpy
+
+    from conftest import REPO
+    from mmnoisy.datasets.label_io import read_label
+    work_dir = str(tmp_path / 'plain')
+    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir,
+             *options(noisy_root, 'train_cfg.max_epochs=1', 'custom_hooks.0.correct=False',
+                      'train_dataloader.dataset.dataset.indices=8'))
+    tool = runpy.run_path(osp.join(REPO, 'tools/benchmark/adele_correctability.py'))
+    rows = tool['measure']('moderate', work_dir, [1], [1.0], all_classes=True)
+    assert [row['class_constraint'] for row in rows] == [True, False]
+    wrong = valid = 0
+    names = open(osp.join(noisy_root, 'ImageSets/Segmentation/train.txt')).read().split()
+    for name in names[:8]:  # the images of the run (indices=8)
+        noisy = read_label(osp.join(noisy_root, NOISY, f'{name}.png'))[0]
+        clean = read_label(osp.join(noisy_root, 'SegmentationClass', f'{name}.png'))[0]
+        wrong += int(np.count_nonzero((noisy != clean) & (clean != 255)))
+        valid += int(np.count_nonzero(clean != 255))
+    for row in rows:
+        assert row['images'] == 8 and row['update_classes'] == list(range(9))
+        assert (row['wrong'], row['valid'], row['confident']) == (wrong, valid, valid)
+        assert row['reachable'] == row['pred_clean'] > 0
+        assert row['fixed'] + row['broken'] <= row['changed']
+    # the constraint only removes candidate classes: never more pixels fixed with it
+    assert rows[0]['fixed'] <= rows[1]['fixed']

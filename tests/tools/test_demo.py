@@ -183,3 +183,20 @@ def test_eta_follows_each_run_and_the_runs_still_waiting():
         pytest.approx(25.0)
     # no pace yet
     assert eta_seconds(fast_slow, dict(fast=0, slow=5), dict(fast=3.0, slow=3.0)) is None
+
+
+def test_demo_trainings_import_the_mmnoisy_that_scores_them(tmp_path, monkeypatch):
+    """A demo's or study's ``tools/train.py`` processes import the mmnoisy of the tool that
+    launched them (this checkout), not whatever copy is installed, which can be older."""
+    import subprocess
+    import sys
+
+    from mmnoisy.apis.demo import training_env
+    monkeypatch.setenv('PYTHONPATH', os.pathsep.join(['/elsewhere', REPO]))
+    env = training_env()
+    assert env['PYTHONPATH'].split(os.pathsep) == [REPO, '/elsewhere']
+    script = tmp_path / 'which.py'  # a script outside the checkout, as tools/train.py is
+    script.write_text('import mmnoisy; print(mmnoisy.__file__)')
+    out = subprocess.run([sys.executable, str(script)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == os.path.join(REPO, 'mmnoisy', '__init__.py')

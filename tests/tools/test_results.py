@@ -7,7 +7,9 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO, run_tool_main
-from mmnoisy.apis.results import STUDIES, Study, summarise, verdict, write_results
+from mmnoisy.apis.demo import _as_dict
+from mmnoisy.apis.results import (ADELE_EPOCHS, STUDIES, Study, summarise, verdict,
+                                  write_results)
 
 TOOL = 'tools/benchmark/results.py'
 
@@ -58,6 +60,10 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
         run_dir.mkdir(parents=True)
         (run_dir / 'results.json').write_text(json.dumps(seed_result(seed, miou)))
         (run_dir / 'ssvt.log').write_text(f'log of seed {seed}')
+        # a self-training round's pseudo-label report is kept with the logs
+        report = run_dir / 'ssvt' / 'round_1' / 'pseudo' / 'report.json'
+        report.parent.mkdir(parents=True)
+        report.write_text(json.dumps(dict(seed=seed)))
     # one seed only: not a result yet
     partial = work_dir / 'ssvt_point' / 'seed0'
     partial.mkdir(parents=True)
@@ -75,6 +81,8 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
     assert (tmp_path / 'docs' / 'results' / 'ssvt_scribble.png').stat().st_size > 0
     assert (tmp_path / 'docs/logs/results/ssvt_scribble/seed2/ssvt.log').read_text() == \
         'log of seed 2'
+    kept = tmp_path / 'docs/logs/results/ssvt_scribble/seed1/ssvt/round_1/pseudo/report.json'
+    assert json.loads(kept.read_text()) == dict(seed=1)
 
 
 def test_studies_configs_and_seed_options_apply():
@@ -84,13 +92,22 @@ def test_studies_configs_and_seed_options_apply():
         assert isinstance(study, Study) and study.pretrained
         for run in study.demo.runs.values():
             cfg = Config.fromfile(osp.join(REPO, run.config))
-            options = {}
-            for item in [*run.seed_options(1), *study.options]:
-                key, value = item.split('=', 1)
-                options[key] = value
-            cfg.merge_from_dict(options)
-            assert cfg.randomness.seed in (1, '1')
-            if study.key == 'ssvt_noisy':
+            cfg.merge_from_dict(_as_dict([*run.seed_options(1), *study.options]))
+            assert cfg.randomness.seed == 1
+            if study.method == 'ADELE':
+                tier = study.key[len('adele_'):]
+                dataset = cfg.train_dataloader.dataset.dataset
+                assert dataset.data_prefix.seg_map_path == f'SegmentationClassNoisy_{tier}'
+                assert cfg.train_cfg.max_epochs == cfg.param_scheduler[1].end == ADELE_EPOCHS
+                assert 'pretrained' in cfg.model.backbone.init_cfg.checkpoint
+                hook = cfg.custom_hooks[0]
+                assert hook.get('correct', True) is run.name.startswith('ADELE')
+                relaxed = 'class_constraint=False' in run.name
+                assert hook.get('class_constraint', True) is not relaxed
+                assert hook.get('temperature', 3.0) == (1 if 'temperature=1' in run.name else 3.0)
+                losses = cfg.model.decode_head.loss_decode
+                assert isinstance(losses, list) is (run.name != 'plain CE')
+            elif study.key == 'ssvt_noisy':
                 dataset = cfg.train_dataloader.dataset
                 assert dataset.data_prefix.seg_map_path == 'SegmentationClassNoisy_moderate'
                 assert 'SynthSparseLabels' not in [t.type for t in dataset.pipeline]
@@ -147,3 +164,31 @@ def test_tool_refuses_bad_arguments(args, message, tmp_path, capsys, monkeypatch
     repo_without_checkpoints(tmp_path, monkeypatch)
     code, out, err = run_tool_main(TOOL, *args, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 2 and message in err and 'Traceback' not in err
+
+
+CORRECTABILITY = 'tools/benchmark/adele_correctability.py'
+
+
+@pytest.mark.parametrize('args,message', [
+    (['--epochs', '5', '7'], '--epochs must be multiples of 5 up to 60, got [7]'),
+    (['--epochs', '65'], 'got [65]'),
+    ([], 'deeplabv2-r18-d8_pretrain-shapes.pth does not exist'),
+])
+def test_correctability_refuses_before_training(args, message, tmp_path, capsys,
+                                                monkeypatch):
+    repo_without_checkpoints(tmp_path, monkeypatch)
+    code, out, err = run_tool_main(CORRECTABILITY, *args, capsys=capsys,
+                                   monkeypatch=monkeypatch)
+    assert code == 2 and message in err and 'Traceback' not in err
+    assert not (tmp_path / 'work_dirs').exists() and not (tmp_path / 'data').exists()
+
+
+def test_correctability_update_set_follows_the_triggers(tmp_path):
+    """The pass after epoch k corrects with the classes triggered at 0-based epochs < k,
+    and does not run before any has triggered."""
+    import runpy
+    tool = runpy.run_path(osp.join(REPO, CORRECTABILITY))
+    (tmp_path / 'adele_curves.json').write_text(json.dumps(dict(triggered={'3': 4, '1': 9})))
+    assert tool['triggered_by'](str(tmp_path), 4) == []
+    assert tool['triggered_by'](str(tmp_path), 5) == [0, 3]
+    assert tool['triggered_by'](str(tmp_path), 10) == [0, 1, 3]

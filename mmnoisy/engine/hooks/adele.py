@@ -94,6 +94,10 @@ class AdaptiveLabelCorrectionHook(Hook):
             Default: False.
         reset_to_initial (bool): Correct the original noisy labels each time (as released)
             instead of the latest corrected ones. Default: True.
+        class_constraint (bool): Keep rule 2 of the correction (as released): a pixel may
+            only take a class the image's label already holds. False lets the correction
+            fix objects labelled with a wrong class (docs/adele.md, "Which noise ADELE
+            corrects"). Default: True.
         correct (bool): False records and plots the curves only (plain training with
             diagnostics). Default: True.
         plot (bool): Save the per-class PNGs at the end of training. Default: True.
@@ -103,7 +107,8 @@ class AdaptiveLabelCorrectionHook(Hook):
     def __init__(self, interval: int = 100, r: float = 0.9, tau: float = 0.8,
                  scales: Sequence[float] = (0.75, 1.0, 1.5), flip_from_epoch: int = 9,
                  temperature: float = 3.0, crf: Union[bool, dict] = False,
-                 reset_to_initial: bool = True, correct: bool = True, plot: bool = True):
+                 reset_to_initial: bool = True, class_constraint: bool = True,
+                 correct: bool = True, plot: bool = True):
         self.interval = interval
         self.r = r
         self.tau = tau
@@ -114,6 +119,7 @@ class AdaptiveLabelCorrectionHook(Hook):
         if self.crf is not None and correct:
             require_pydensecrf()  # fail at build time, not after the first trigger
         self.reset_to_initial = reset_to_initial
+        self.class_constraint = class_constraint
         self.correct = correct
         self.plot = plot
         self.curves: Dict[str, List[List[float]]] = dict(noisy=[], el=[], m=[])
@@ -237,7 +243,8 @@ class AdaptiveLabelCorrectionHook(Hook):
             pred, max_prob = predict_multiscale(model, mmcv.imread(info['img_path']),
                                                 self.scales, flip, self.temperature, crf)
             t1 = time.perf_counter()
-            new = correct_label(current, pred, max_prob, update_classes, self.tau)
+            new = correct_label(current, pred, max_prob, update_classes, self.tau,
+                                self.class_constraint)
             if not np.array_equal(new, original):
                 write_label(osp.join(tmp_dir, name), new, palette)
                 written.append(name)

@@ -157,7 +157,7 @@ class CorrectionStats:
                     'that has not triggered')
         return (f'{self.candidates} confident pixels would change, but the rule kept every '
                 'label: its triggered classes are absent (rule 1), the predicted class is '
-                'absent from it (rule 2), or the result would lose half its foreground and '
+                'absent from it (rule 2; `class_constraint=False` lifts it), or the result would lose half its foreground and '
                 'be >95% background (safety rule, as when an under-trained model predicts '
                 'mostly background)')
 

@@ -61,11 +61,20 @@ TIERS: Dict[str, NoiseSpec] = dict(
     severe=NoiseSpec(p_resize=0.8, resize_range=(0.2, 0.5), p_boundary=0.7,
                      boundary_amount=0.4, p_drop=0.1, p_wrong_class=0.1,
                      p_under_segment=0.35, keep_range=(0.4, 0.7)),
+    # Pseudo labels of weakly-supervised segmentation (CAM seeds): every object keeps only
+    # its core, with a ragged edge; the class set is right. One error shared by all objects.
+    cam=NoiseSpec(p_resize=0, p_boundary=0.5, boundary_amount=0.15, p_drop=0,
+                  p_wrong_class=0, p_under_segment=1.0, keep_range=(0.3, 0.6)),
+    # Class confusions: about a third of the objects carry another class, masks exact.
+    wrong_class=NoiseSpec(p_resize=0, p_boundary=0, p_drop=0, p_wrong_class=0.35,
+                          p_under_segment=0),
 )
 
 
 def get_tier(name: str) -> NoiseSpec:
-    """The :class:`NoiseSpec` of a named tier (``mild``, ``moderate`` or ``severe``)."""
+    """The :class:`NoiseSpec` of a named tier: ``mild``, ``moderate``, ``severe`` (mixed
+    per-object errors of growing size), ``cam`` (every object under-segmented) or
+    ``wrong_class`` (a third of the objects relabelled)."""
     if name not in TIERS:
         raise KeyError(f'unknown noise tier {name!r}; choose one of {sorted(TIERS)}')
     return TIERS[name]
