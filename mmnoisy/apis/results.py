@@ -310,15 +310,36 @@ def _heading(study: Study) -> str:
     return f'{study.key}: {study.method}'
 
 
+def _seed_pattern(a: str, b: str) -> str:
+    """``a`` (seed 0's option) with the characters in which seed 1's differs, a 0 against a
+    1, shown as ``<seed>``; ``a`` itself when they do not differ that way."""
+    if len(a) != len(b) or any(x != y and (x, y) != ('0', '1') for x, y in zip(a, b)):
+        return a
+    return ''.join(x if x == y else '<seed>' for x, y in zip(a, b))
+
+
+def _run_options(run) -> str:
+    """The run's config changes as they read on the command line, the seed's part shown as
+    ``<seed>`` (the seed, and the split or sparse labels it picks)."""
+    options = [_seed_pattern(a, b) for a, b in zip(run.seed_options(0), run.seed_options(1))]
+    return f' `{" ".join(options)}`' if options else ''
+
+
+def _start(study: Study, key: str) -> str:
+    start = study.demo.runs[key].start_from
+    return f', from the last checkpoint of {study.demo.runs[start].name}' if start else ''
+
+
 def study_section(study: Study, summary: dict, figure: str, logs: str) -> str:
     """The study's part of the results page (markdown)."""
     keys = list(summary['runs'])
     seeds = summary['seeds']
     lines = [f'## {_heading(study)}', '',
              f'**Question.** {study.question}.', '',
-             f'**Runs.** {study.demo.title}; seeds {", ".join(map(str, seeds))}. '
-             f'Configs: ' + ', '.join(f'`{study.demo.runs[k].config}`' for k in keys)
-             + (f'; options `{" ".join(study.options)}`' if study.options else '') + '.', '',
+             f'**Runs.** {study.demo.title}; seeds {", ".join(map(str, seeds))}'
+             + (f'; options of every run `{" ".join(study.options)}`' if study.options else '')
+             + ':', '', *(f'- {study.demo.runs[k].name}: `{study.demo.runs[k].config}`'
+                          + _run_options(study.demo.runs[k]) + _start(study, k) for k in keys), '',
              '| run | mIoU mean ± std | per seed | method - run (per seed) | seeds ahead '
              '| wall time (mean) |', '| --- | ---: | --- | --- | ---: | ---: |']
     for key in keys:

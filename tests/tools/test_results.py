@@ -77,6 +77,10 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
     assert '| pretrained ViT, tuned | 41.00 ± 2.65 | 40.00, 44.00, 39.00 | +4.83 ' \
            '(+10.00, -2.00, +6.50) | 2/3 | 1:30 |' in text
     assert '[ssvt_scribble](#ssvt_scribble-ssvt)' in text and '## ssvt_scribble: SSVT' in text
+    # each run's config and options, the seed's part as <seed> (it also draws the scribbles)
+    assert ('- SSVT: pretrained ViT, frozen: `configs/demo/linear_dinov2-tiny-frozen_1xb8-0.5k_'
+            'shapes-112x112_ssvt-scribble.py` `randomness.seed=<seed> '
+            'train_dataloader.dataset.pipeline.2.seed=<seed>`\n') in text
     assert 'Not run yet' in text and '`ssvt_point`' in text and '`dst_cbc_1-20`' in text
     assert (tmp_path / 'docs' / 'results' / 'ssvt_scribble.png').stat().st_size > 0
     assert (tmp_path / 'docs/logs/results/ssvt_scribble/seed2/ssvt.log').read_text() == \
