@@ -177,6 +177,9 @@ CORRECTABILITY = 'tools/benchmark/adele_correctability.py'
     (['--epochs', '5', '7'], '--epochs must be multiples of 5 up to 60, got [7]'),
     (['--epochs', '65'], 'got [65]'),
     ([], 'deeplabv2-r18-d8_pretrain-shapes.pth does not exist'),
+    (['--work-dir', 'data/shapes_cue/out'], 'lies inside the input folder data/shapes_cue'),
+    (['--work-dir', 'configs'], 'is not empty and was not written by adele_correctability'),
+    (['--work-dir', 'tools/train.py'], 'is a file, not a folder'),
 ])
 def test_correctability_refuses_before_training(args, message, tmp_path, capsys,
                                                 monkeypatch):

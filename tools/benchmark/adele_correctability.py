@@ -190,7 +190,12 @@ def main():
     from mmnoisy.apis.demo import noisy_labels
     from mmnoisy.apis.pretrained import check_pretrained, checkpoint_path, expected_meta
     from mmnoisy.synthesis import ShapesSpec, generate_shapes_dataset
+    from mmnoisy.utils.output_dir import check_output_dir, claim_output_dir
+    # never the data, another tool's folder or a file; its own earlier output resumes
+    inputs, tool = [DATA_ROOT, 'checkpoints'], 'adele_correctability'
+    check_output_dir(args.work_dir, inputs, tool)
     check_pretrained(checkpoint_path('r18'), expected_meta('r18'))
+    claim_output_dir(args.work_dir, inputs, tool)
     start = time.time()
     generate_shapes_dataset(DATA_ROOT, ShapesSpec(colour_cue=True))
     rows = []
