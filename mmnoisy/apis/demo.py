@@ -47,12 +47,21 @@ class DemoRun:
         iters (int): Its training iterations (for the progress line).
         start_from (str, optional): The run whose last checkpoint it starts from
             (``load_from``), as self-training starts from its supervised model.
+        labels_from (str, optional): A self-training run from the same start whose first
+            round's pseudo labels it copies (:class:`~mmnoisy.pseudo.ReusedPseudoLabels`)
+            instead of computing them again: ablations that share a teacher.
     """
     name: str
     config: str
     seed_options: Callable[[int], List[str]]
     iters: int
     start_from: Optional[str] = None
+    labels_from: Optional[str] = None
+
+    @property
+    def needs(self) -> List[str]:
+        """The runs that must have finished before it starts."""
+        return [key for key in (self.start_from, self.labels_from) if key]
 
 
 @dataclass
@@ -238,8 +247,21 @@ def train_demo(demo: Demo, seed: int, work_dir: str, train_script: str,
 
 
 def _stages(demo: Demo) -> List[List[str]]:
-    first = [key for key, run in demo.runs.items() if run.start_from is None]
-    return [first, [key for key in demo.runs if key not in first]]
+    """The runs in groups that train at once: each run in the group after the last of
+    those it needs (:attr:`DemoRun.needs`)."""
+    level: Dict[str, int] = {}
+
+    def level_of(key: str, path: Tuple[str, ...] = ()) -> int:
+        if key in path:
+            raise UserError(f'demo runs {" -> ".join((*path, key))} need each other')
+        if key not in level:
+            needs = demo.runs[key].needs
+            level[key] = 1 + max((level_of(k, (*path, key)) for k in needs), default=-1)
+        return level[key]
+
+    for key in demo.runs:
+        level_of(key)
+    return [[key for key in demo.runs if level[key] == n] for n in range(max(level.values()) + 1)]
 
 
 def _log(work_dir: str, key: str) -> str:
@@ -263,6 +285,10 @@ def _launch(demo: Demo, key: str, seed: int, work_dir: str, train_script: str,
     options = [*run.seed_options(seed), *extra]
     if run.start_from:
         options.append(f'load_from={final_checkpoint(osp.join(work_dir, run.start_from))}')
+    if run.labels_from:
+        source = osp.join(work_dir, run.labels_from, 'round_1', 'pseudo')
+        options += ['train_cfg.pseudo_labeler.type=ReusedPseudoLabels',
+                    f'train_cfg.pseudo_labeler.source_dir={source}']
     cmd = [sys.executable, train_script, run.config, '--work-dir', osp.join(work_dir, key),
            '--resume', '--cfg-options', *options]
     env = dict(training_env(), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))

@@ -78,6 +78,13 @@ class PseudoLabeler:
         self.pixel_stride = pixel_stride
         self.num_overlays = num_overlays
 
+    def settings(self) -> Dict:
+        """What decides the labels besides the model and the ratio (recorded in
+        ``report.json``, compared by :class:`ReusedPseudoLabels`)."""
+        return dict(rule=self.rule, scales=list(self.scales), flip=self.flip,
+                    fusion=self.fusion, stats_mode=self.stats_mode, num_bins=self.num_bins,
+                    pixel_stride=self.pixel_stride)
+
     def needs_thresholds(self, ratio: Optional[float]) -> bool:
         return self.rule != 'argmax' and ratio is not None and ratio < 1
 
@@ -119,7 +126,7 @@ class PseudoLabeler:
         report, overlays = self._label(model, dataloader, staging, thresholds,
                                        keep_overlays=visualizer is not None)
         report.sync()
-        summary = report.summary(thresholds, ratio)
+        summary = dict(report.summary(thresholds, ratio), labeller=self.settings())
         report.log(summary)
         if dist.is_main_process():
             PseudoLabelReport.write(summary, staging)
@@ -131,6 +138,14 @@ class PseudoLabeler:
             show_pseudo_labels(visualizer, report.scalars(summary), overlays, step)
         model.train(was_training)
         return summary
+
+    @staticmethod
+    def label_names(dataset) -> List[str]:
+        """The label file of each image of ``dataset``, relative to the output folder,
+        without ``.png`` (the image's path under the image folder, its suffix removed)."""
+        img_dir = dataset.data_prefix['img_path']
+        return [osp.relpath(dataset.get_data_info(i)['img_path'], img_dir)
+                .removesuffix(dataset.img_suffix) for i in range(len(dataset))]
 
     def _label(self, model, dataloader: DataLoader, staging: str,
                thresholds: Optional[torch.Tensor], keep_overlays: bool = False

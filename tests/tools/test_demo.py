@@ -31,11 +31,14 @@ def tiny_demo(data_root):
                           longer=DemoRun('supervised +2 it', TINY_CONFIG,
                                          lambda seed: supervised(seed, 2), iters=2,
                                          start_from='supervised'),
+                          # an ablation from the same teacher: its round copies dst's labels
+                          copied=DemoRun('labels copied', SEMI_CONFIG, semi, iters=2,
+                                         start_from='supervised', labels_from='dst'),
                           dst=DemoRun('DST-CBC', SEMI_CONFIG, semi, iters=2,
                                       start_from='supervised')))
 
 
-ITERS = dict(supervised=4, longer=2, dst=2)
+ITERS = dict(supervised=4, longer=2, copied=2, dst=2)
 
 
 def trained(work_dir, key, iters):
@@ -61,7 +64,7 @@ def test_demo_trains_both_scores_them_and_resumes(tmp_path, shapes_root, capsys,
     assert code in (0, None), err[-3000:]
     result = json.loads((work_dir / 'results.json').read_text())
     runs = result['runs']
-    assert list(runs) == ['supervised', 'longer', 'dst']
+    assert list(runs) == ['supervised', 'longer', 'copied', 'dst']
     for key, iters in ITERS.items():
         iou = np.array(runs[key]['IoU'], dtype=float)
         assert iou.shape == (9, )
@@ -69,15 +72,21 @@ def test_demo_trains_both_scores_them_and_resumes(tmp_path, shapes_root, capsys,
         assert runs[key]['checkpoint'].endswith(f'iter_{iters}.pth')
         assert trained(work_dir, key, iters) == 1
     # the round and the longer supervised run start from the supervised model
-    for key in ('longer', 'dst'):
+    for key in ('longer', 'copied', 'dst'):
         assert f'Load checkpoint from {work_dir}/supervised/iter_4.pth' in (
             work_dir / f'{key}.log').read_text()
+    # the copy waited for dst's labels and trained on exactly them
+    source, copy = (work_dir / key / 'round_1' / 'pseudo' for key in ('dst', 'copied'))
+    assert f'copied 30 labels from {source}' in (work_dir / 'copied.log').read_text()
+    labels = sorted(p.name for p in source.glob('*.png'))
+    assert len(labels) == 30 and sorted(p.name for p in copy.glob('*.png')) == labels
+    assert all((source / name).read_bytes() == (copy / name).read_bytes() for name in labels)
     for key in ('supervised', 'longer'):
         assert result['differences'][key] == pytest.approx(
             runs['dst']['mIoU'] - runs[key]['mIoU'], abs=0.011)
     assert f'**{runs["supervised"]["mIoU"]:.2f}**' in out and 'wall time' in out
-    assert re.search(r'demo: supervised \d/4, supervised \+2 it \d/2, DST-CBC \d/2 '
-                     r'iterations', out + err)
+    assert re.search(r'demo: supervised \d/4, supervised \+2 it \d/2, labels copied \d/2, '
+                     r'DST-CBC \d/2 iterations', out + err)
     picture = Image.open(work_dir / 'demo.png')
     assert picture.size[0] > 400 and picture.size[1] > 400
 
@@ -94,6 +103,25 @@ def test_demo_trains_both_scores_them_and_resumes(tmp_path, shapes_root, capsys,
     for key, iters in ITERS.items():
         assert trained(work_dir, key, iters) == 1
     assert json.loads((work_dir / 'results.json').read_text())['runs'] == runs
+
+
+def test_runs_train_after_the_runs_they_need():
+    from mmnoisy.apis.demo import Demo, DemoRun, _stages
+    from mmnoisy.utils.errors import UserError
+
+    def demo(**needs):
+        runs = {key: DemoRun(key, 'c.py', lambda seed: [], 1, *need)
+                for key, need in needs.items()}
+        return Demo('t', 'data', None, runs)
+
+    # the ladder of the Simple Baseline study: a teacher, a rung that labels, rungs that
+    # copy its labels, and another round from one of them
+    ladder = demo(sup=(), st=('sup', ), sda=('sup', 'st'), scl=('sup', 'st'),
+                  iter=('scl', ))
+    assert _stages(ladder) == [['sup'], ['st'], ['sda', 'scl'], ['iter']]
+    assert _stages(demo(a=(), b=('a', ), c=())) == [['a', 'c'], ['b']]
+    with pytest.raises(UserError, match='a -> b -> a need each other'):
+        _stages(demo(a=('b', ), b=(None, 'a')))
 
 
 def test_comparison_table_rows():

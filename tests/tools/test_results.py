@@ -40,6 +40,21 @@ def test_summary_over_seeds_by_hand():
     assert summary['total_seconds'] == 600.0
 
 
+def test_verdict_is_against_the_study_baseline():
+    """Zhu et al.'s claim is centroid vs random sampling: the teacher is trained first but
+    is not the baseline."""
+    study = STUDIES['zhu_1-8']
+    results = [dict(seed=seed, total_seconds=1.0,
+                    runs={key: dict(mIoU=miou, wall_seconds=1.0) for key, miou in zip(
+                        study.demo.runs, (60.0, 70.0 + seed, 71.0, 69.0))})
+               for seed in range(3)]
+    summary = summarise(study, results)
+    assert summary['baseline'] == 'random'
+    # centroid - random: -1, -2, -3; centroid - teacher: +9 in every seed
+    assert summary['differences']['random']['per_seed'] == [-1.0, -2.0, -3.0]
+    assert summary['verdict'] == 'not reproduced: behind on average, ahead in 0 of 3 seeds'
+
+
 @pytest.mark.parametrize('per_seed,expected', [
     ([1.0, 2.0, 0.5], 'reproduced: ahead in all 3 seeds'),
     ([3.0, -1.0, 1.0], 'mixed: ahead on average, in 2 of 3 seeds'),
@@ -119,6 +134,28 @@ def test_studies_configs_and_seed_options_apply():
                 step = cfg.train_dataloader.dataset.pipeline[2]
                 assert step.type == 'SynthSparseLabels' and step.seed in (1, '1')
                 assert step.mode == ('point' if study.key == 'ssvt_point' else 'scribble')
+            elif run.start_from and 'sup_iters' in cfg.train_cfg:  # a round from a loaded model
+                assert cfg.semi_data.dataset.data_root == study.demo.data_root
+                fraction = study.key.split('_')[-1].split('-')[1]
+                assert cfg.semi_data.unlabeled_split.endswith(f'{fraction}_unlabeled_1.txt')
+                assert cfg.train_cfg.sup_iters == 0 and cfg.train_cfg.ratios == [
+                    0.8 if study.method == 'DST-CBC' else 1.0]
+                assert cfg.train_cfg.round_iters == run.iters
+    ladder = STUDIES['simple_baseline_1-8'].demo.runs
+    models = {key: Config.fromfile(osp.join(REPO, run.config)).model
+              for key, run in ladder.items() if key not in ('supervised', 'longer')}
+    assert [m.get('dsbn', False) for m in models.values()] == [False, False, True, True, True]
+    assert [m.unsup_loss.type for m in models.values()] == [
+        'CrossEntropyLoss'] * 3 + ['SelfCorrectionLoss'] * 2
+    # the rungs after s.t. copy its labels; +iter. is a second round from +SCL
+    assert [(r.start_from, r.labels_from) for r in ladder.values()][2:] == [
+        ('supervised', None), *[('supervised', 'st')] * 3, ('scl', None)]
+    for key, run in STUDIES['zhu_1-8'].demo.runs.items():
+        cfg = Config.fromfile(osp.join(REPO, run.config))
+        cfg.merge_from_dict(_as_dict(run.seed_options(1)))
+        if key != 'supervised':  # labelled by the model it loads: the teacher
+            assert cfg.train_cfg.teacher is None and run.start_from == 'supervised'
+            assert cfg.semi_data.source_ratio == (1, 7)
     supervised = STUDIES['dst_cbc_1-8'].demo.runs['supervised']
     assert 'ImageSets/Segmentation/8_labeled_2.txt' in ' '.join(supervised.seed_options(2))
     assert 'pretrained' in supervised.config

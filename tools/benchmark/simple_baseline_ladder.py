@@ -9,7 +9,7 @@ The supervised stage (the teacher) is trained once per seed; each rung then load
 (``load_from``, ``sup_iters=0``), pseudo-labels the unlabelled images with it and trains one
 round. The four rungs of a seed share one teacher, hence one set of pseudo labels: the
 first rung computes them (multi-scale + flip, as the method does) and the others copy them
-(``CopiedPseudoLabels``, registered by importing this file). Every run's best checkpoint
+(``ReusedPseudoLabels``). Every run's best checkpoint
 (valtiny selection) is scored on the whole val set with tools/test.py and written to ``seed<s>/<rung>/result.json``; ``results.md`` tabulates every
 result found. Finished runs are skipped when re-run, so the script resumes after a stop.
 """
@@ -19,7 +19,6 @@ import json
 import os
 import os.path as osp
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -38,27 +37,10 @@ RUNGS = {  # name: (config, label in the table)
 
 
 def run(args, log):
-    env = dict(os.environ, PYTHONPATH=f'{REPO}:{osp.dirname(osp.abspath(__file__))}')
+    env = dict(os.environ, PYTHONPATH=REPO)
     with open(log, 'a') as f:
         subprocess.run([sys.executable, *args], cwd=REPO, stdout=f, stderr=subprocess.STDOUT,
                        check=True, env=env)
-
-
-def register_copied_pseudo_labels():
-    """A pseudo-labeller that copies the labels an earlier run made with the same teacher."""
-    from mmnoisy.pseudo import PseudoLabeler
-    from mmnoisy.registry import TASK_UTILS
-
-    @TASK_UTILS.register_module(force=True)
-    class CopiedPseudoLabels(PseudoLabeler):
-
-        def __init__(self, source_dir, **kwargs):
-            super().__init__(**kwargs)
-            self.source_dir = source_dir
-
-        def run(self, model, dataloader, out_dir, ratio=None, **kwargs):
-            shutil.copytree(self.source_dir, out_dir, dirs_exist_ok=True)
-            return json.load(open(osp.join(out_dir, 'report.json')))
 
 
 def split_options(seed):
@@ -86,13 +68,8 @@ def train_rung(rung, seed, root, options=()):
         stage_options, stage = [f'load_from={teacher}', 'train_cfg.sup_iters=0'], 1
         labels = [p for p in glob.glob(osp.join(root, f'seed{seed}', '*', 'round_1', 'pseudo',
                                                 'report.json')) if not p.startswith(work_dir)]
-        if labels:  # a config importing this file, whose labeller copies them
-            os.makedirs(work_dir, exist_ok=True)
-            config = osp.join(work_dir, 'copied_labels.py')
-            with open(config, 'w') as f:
-                f.write(f"_base_ = '{osp.join(REPO, RUNGS[rung][0])}'\n"
-                        "custom_imports = dict(imports=['mmnoisy', 'simple_baseline_ladder'])\n")
-            stage_options += ['train_cfg.pseudo_labeler.type=CopiedPseudoLabels',
+        if labels:  # the same teacher's labels: copied, not computed again
+            stage_options += ['train_cfg.pseudo_labeler.type=ReusedPseudoLabels',
                               f'train_cfg.pseudo_labeler.source_dir={osp.dirname(labels[0])}']
     os.makedirs(work_dir, exist_ok=True)
     log = osp.join(work_dir, 'train.log')
@@ -151,5 +128,3 @@ def write_table(root, path):
 
 if __name__ == '__main__':
     main()
-else:
-    register_copied_pseudo_labels()
