@@ -1,6 +1,7 @@
 """ReusedPseudoLabels: a pass that copies an earlier pass's labels of the same teacher."""
 import json
 import os
+import shutil
 from glob import glob
 
 import numpy as np
@@ -13,11 +14,12 @@ from mmnoisy.utils.errors import ConfigError
 SETTINGS = dict(rule='ratio', scales=(1.0, 0.75), flip=True, num_overlays=1)
 
 
-@pytest.fixture
-def labelled(semi_setup, tmp_path):
-    """An earlier pass's folder (ratio 0.5) with the model and loader that made it."""
+@pytest.fixture(scope='module')
+def labelled(semi_setup, tmp_path_factory):
+    """An earlier pass's folder (ratio 0.5) with the model and loader that made it (one
+    pass for the module: tests must not change it)."""
     model, loader = semi_setup
-    source = str(tmp_path / 'st' / 'round_1' / 'pseudo')
+    source = str(tmp_path_factory.mktemp('st') / 'round_1' / 'pseudo')
     PseudoLabeler(**SETTINGS).run(model, loader, source, ratio=0.5)
     return model, loader, source
 
@@ -66,6 +68,7 @@ def test_refuses_a_folder_without_report_or_with_other_images(labelled, tmp_path
     with pytest.raises(ConfigError, match='no report.json'):
         ReusedPseudoLabels(source_dir=str(tmp_path), **SETTINGS).run(
             None, loader, str(tmp_path / 'a'), ratio=0.5)
+    source = shutil.copytree(source, str(tmp_path / 'fewer'))
     first = sorted(glob(f'{source}/*.png'))[0]
     os.remove(first)  # the same number of images, one of them not labelled there
     with pytest.raises(ConfigError, match=r'1 of the 30 images have no label .*'
