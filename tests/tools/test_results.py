@@ -79,6 +79,8 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
         report = run_dir / 'ssvt' / 'round_1' / 'pseudo' / 'report.json'
         report.parent.mkdir(parents=True)
         report.write_text(json.dumps(dict(seed=seed)))
+        # a measurement made on the seed's runs afterwards is kept too
+        (run_dir / 'ssvt_label_quality.md').write_text(f'quality of seed {seed}')
     # one seed only: not a result yet
     partial = work_dir / 'ssvt_point' / 'seed0'
     partial.mkdir(parents=True)
@@ -102,6 +104,8 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
         'log of seed 2'
     kept = tmp_path / 'docs/logs/results/ssvt_scribble/seed1/ssvt/round_1/pseudo/report.json'
     assert json.loads(kept.read_text()) == dict(seed=1)
+    assert (tmp_path / 'docs/logs/results/ssvt_scribble/seed0/ssvt_label_quality.md'
+            ).read_text() == 'quality of seed 0'
 
 
 def test_studies_configs_and_seed_options_apply():
