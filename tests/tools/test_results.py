@@ -1,5 +1,6 @@
 """tools/benchmark/results.py: the studies' definitions, the summary over seeds (checked
 against hand-computed values), the page it writes, and its refusals through the real tool."""
+import copy
 import json
 import os.path as osp
 
@@ -111,10 +112,17 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
 def test_studies_configs_and_seed_options_apply():
     """Every study's config builds with its seed's options; the seed reaches the sparse
     labels (pipeline step 2) and the split, and a study's options are applied."""
+    parsed = {}  # many runs share a config: parse each once
+
+    def load(config):
+        if config not in parsed:
+            parsed[config] = Config.fromfile(osp.join(REPO, config))
+        return copy.deepcopy(parsed[config])
+
     for study in STUDIES.values():
         assert isinstance(study, Study) and study.pretrained
         for run in study.demo.runs.values():
-            cfg = Config.fromfile(osp.join(REPO, run.config))
+            cfg = load(run.config)
             cfg.merge_from_dict(_as_dict([*run.seed_options(1), *study.options]))
             assert cfg.randomness.seed == 1
             if study.method == 'ADELE':
@@ -146,7 +154,7 @@ def test_studies_configs_and_seed_options_apply():
                     0.8 if study.method == 'DST-CBC' else 1.0]
                 assert cfg.train_cfg.round_iters == run.iters
     ladder = STUDIES['simple_baseline_1-8'].demo.runs
-    models = {key: Config.fromfile(osp.join(REPO, run.config)).model
+    models = {key: load(run.config).model
               for key, run in ladder.items() if key not in ('supervised', 'longer')}
     assert [m.get('dsbn', False) for m in models.values()] == [False, False, True, True, True]
     assert [m.unsup_loss.type for m in models.values()] == [
@@ -155,7 +163,7 @@ def test_studies_configs_and_seed_options_apply():
     assert [(r.start_from, r.labels_from) for r in ladder.values()][2:] == [
         ('supervised', None), *[('supervised', 'st')] * 3, ('scl', None)]
     for key, run in STUDIES['zhu_1-8'].demo.runs.items():
-        cfg = Config.fromfile(osp.join(REPO, run.config))
+        cfg = load(run.config)
         cfg.merge_from_dict(_as_dict(run.seed_options(1)))
         if key != 'supervised':  # labelled by the model it loads: the teacher
             assert cfg.train_cfg.teacher is None and run.start_from == 'supervised'
