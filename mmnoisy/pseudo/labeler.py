@@ -140,12 +140,17 @@ class PseudoLabeler:
         return summary
 
     @staticmethod
-    def label_names(dataset) -> List[str]:
-        """The label file of each image of ``dataset``, relative to the output folder,
-        without ``.png`` (the image's path under the image folder, its suffix removed)."""
-        img_dir = dataset.data_prefix['img_path']
-        return [osp.relpath(dataset.get_data_info(i)['img_path'], img_dir)
-                .removesuffix(dataset.img_suffix) for i in range(len(dataset))]
+    def label_name(dataset, img_path: str) -> str:
+        """The label file of an image of ``dataset``, relative to the output folder, without
+        ``.png``: the image's path under the image folder, its suffix removed."""
+        return osp.relpath(img_path, dataset.data_prefix['img_path']).removesuffix(
+            dataset.img_suffix)
+
+    @classmethod
+    def label_names(cls, dataset) -> List[str]:
+        """:meth:`label_name` of every image of ``dataset``."""
+        return [cls.label_name(dataset, dataset.get_data_info(i)['img_path'])
+                for i in range(len(dataset))]
 
     def _label(self, model, dataloader: DataLoader, staging: str,
                thresholds: Optional[torch.Tensor], keep_overlays: bool = False
@@ -157,11 +162,10 @@ class PseudoLabeler:
         palette = dataset.metainfo.get('palette')
         rule = RULES['argmax' if thresholds is None else self.rule]
         report = PseudoLabelReport(dataset.metainfo['classes'])
-        img_dir = dataset.data_prefix['img_path']
         overlays, kept = 0, []
         for probs, sample in self._predict(model, dataloader, 'labelling'):
             label = rule(probs, thresholds).to(torch.uint8)
-            name = osp.relpath(sample.img_path, img_dir).removesuffix(dataset.img_suffix)
+            name = self.label_name(dataset, sample.img_path)
             write_label_png(osp.join(staging, name + '.png'), label.numpy(), palette)
             truth = sample.gt_sem_seg.data[0] if 'gt_sem_seg' in sample else None
             report.update(label, truth)

@@ -45,3 +45,10 @@ def test_refuses_a_run_without_corrected_labels(tmp_path, capsys, monkeypatch):
     code, out, err = run_tool_main(TOOL, tmp_path, '--data-root', tmp_path, capsys=capsys,
                                    monkeypatch=monkeypatch)
     assert code == 2 and 'has no adele_labels/epoch_<e> folder' in err
+    # labels of images the data root does not have (another data root or tier)
+    write(tmp_path / 'adele_labels' / 'epoch_1', [[0]])
+    code, out, err = run_tool_main(TOOL, tmp_path, '--data-root', tmp_path, capsys=capsys,
+                                   monkeypatch=monkeypatch)
+    errors = [line for line in err.splitlines() if line.startswith('error:')]
+    assert code == 2 and len(errors) == 1 and 'has no counterpart' in errors[0]
+    assert 'Traceback' not in err

@@ -52,6 +52,10 @@ def score_pass(folder: str, noisy_dir: str, clean_dir: str) -> dict:
     quality = CorrectionQuality()
     for path in sorted(glob.glob(osp.join(folder, '*.png'))):
         name = osp.basename(path)
+        missing = [d for d in (noisy_dir, clean_dir) if not osp.isfile(osp.join(d, name))]
+        if missing:
+            raise UserError(f'{path} has no counterpart {osp.join(missing[0], name)}: the run '
+                            'trained on other images (check --data-root and --tier)')
         quality.add(read_label(osp.join(noisy_dir, name))[0], read_label(path)[0],
                     read_label(osp.join(clean_dir, name))[0])
     return quality.summary()
