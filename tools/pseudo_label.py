@@ -1,6 +1,7 @@
 """Pseudo-label the unlabelled images of a config with a checkpoint.
 
-    python tools/pseudo_label.py CONFIG CHECKPOINT [--ratio 0.2] [--out DIR] [--rule ratio]
+    python tools/pseudo_label.py CONFIG CHECKPOINT [--ratio 0.2 | --threshold 0.95] [--out DIR]
+        [--rule ratio]
 
 Uses the config's ``train_cfg.pseudo_labeler`` and the unlabelled images of its ``semi_data``
 (the same as its self-training rounds). Writes ``<out>/<id>.png`` (255 = ignore), ``report.json``,
@@ -17,7 +18,7 @@ import mmnoisy  # noqa: F401  registers mmnoisy's modules
 from mmnoisy.apis.cli import (add_common_args, build_runner, load_cli_config,
                               rollback_on_user_error, run_cli)
 from mmnoisy.datasets import semi_data_spec
-from mmnoisy.pseudo.labeler import check_ratio
+from mmnoisy.pseudo.labeler import check_ratio, check_threshold
 from mmnoisy.registry import TASK_UTILS
 from mmnoisy.utils.errors import ConfigError
 
@@ -30,6 +31,10 @@ def parse_args():
     parser.add_argument('--ratio', type=float, default=None,
                         help='class-balanced share of pixels to keep, in (0, 1]; '
                         'default: label every pixel')
+    parser.add_argument('--threshold', type=float, default=None,
+                        help='one confidence threshold for every class instead of a '
+                        'ratio (FixMatch / UniMatch: 0.95): what their unlabelled loss '
+                        'would learn from this model')
     parser.add_argument('--rule', choices=['ratio', 'max', 'argmax'],
                         help="override the config's labelling rule")
     parser.add_argument('--out', help='output folder (default: <work_dir>/pseudo_labels)')
@@ -51,15 +56,21 @@ def main():
     check_ratio(args.ratio, '--ratio')  # before the model is built
     cfg = load_cli_config(args)
     loop_cfg = cfg.train_cfg
-    if 'pseudo_labeler' not in loop_cfg:
+    if 'pseudo_labeler' in loop_cfg:
+        labeler_cfg = dict(loop_cfg.pseudo_labeler)
+    elif args.threshold is not None and 'semi_data' in cfg:
+        # an online method's config (FixMatch, UniMatch): its rule on the plain view
+        labeler_cfg = dict(type='PseudoLabeler', rule='max')
+    else:
         raise ConfigError(f'{args.config} has no train_cfg.pseudo_labeler: pseudo-labelling '
-                          'needs a semi-supervised config (e.g. configs/dst_cbc/*)')
+                          'needs a self-training config (e.g. configs/dst_cbc/*), or an '
+                          'online one (configs/unimatch/*) with --threshold')
     unlabeled = semi_data_spec(cfg).unlabeled_dataloader()
     out = args.out or osp.join(cfg.work_dir, 'pseudo_labels')
     check_output_dir(out, unlabeled['dataset'])
-    labeler_cfg = dict(loop_cfg.pseudo_labeler)
     if args.rule:
         labeler_cfg['rule'] = args.rule
+    check_threshold(args.threshold, args.ratio, labeler_cfg.get('rule', 'ratio'))
     cfg.load_from = args.checkpoint
     cfg.resume = False  # label with CHECKPOINT itself, never the work dir's newest one
     with rollback_on_user_error(cfg.work_dir):
@@ -67,7 +78,8 @@ def main():
         runner.load_or_resume()
         dataloader = runner.build_dataloader(unlabeled, seed=runner.seed)
     model = getattr(runner.model, 'module', runner.model)
-    summary = TASK_UTILS.build(labeler_cfg).run(model, dataloader, out, ratio=args.ratio)
+    summary = TASK_UTILS.build(labeler_cfg).run(model, dataloader, out, ratio=args.ratio,
+                                                threshold=args.threshold)
     runner.logger.info(f'pseudo labels of {summary["num_images"]} images in {out}; '
                        f'{100 * summary["coverage"]:.1f}% of pixels labelled' +
                        (f', mIoU vs ground truth {100 * summary["miou"]:.2f}'

@@ -90,7 +90,8 @@ class PseudoLabeler:
 
     @torch.no_grad()
     def run(self, model: torch.nn.Module, dataloader: DataLoader, out_dir: str,
-            ratio: Optional[float] = None, visualizer=None, step: int = 0) -> Dict:
+            ratio: Optional[float] = None, visualizer=None, step: int = 0,
+            threshold: Optional[float] = None) -> Dict:
         """Pseudo-label every sample of ``dataloader`` into ``out_dir``; return the report.
 
         Args:
@@ -106,15 +107,23 @@ class PseudoLabeler:
                 report's quality scalars (:meth:`PseudoLabelReport.scalars`) and the
                 overlays as images ``pseudo_overlay_<k>``. Default: None (files only).
             step (int): The visualiser's step (e.g. the runner's iteration). Default: 0.
+            threshold (float, optional): One confidence threshold for every class instead
+                of a ratio: the argmax is kept where its probability reaches it, the rule
+                of FixMatch and UniMatch (e.g. 0.95), to see what their unlabelled loss
+                would learn from this model. Default: None.
         """
         check_ratio(ratio)
+        check_threshold(threshold, ratio, self.rule)
         dataset = dataloader.dataset
         classes = dataset.metainfo['classes']
         staging = self._stage(out_dir, dataset)
         was_training = model.training
         model.eval()
         thresholds = None
-        if self.needs_thresholds(ratio):
+        if threshold is not None:
+            # with equal thresholds both rules keep argmax p where max p >= threshold
+            thresholds = torch.full((len(classes), ), float(threshold))
+        elif self.needs_thresholds(ratio):
             stats = ClassConfidenceStats(len(classes), self.stats_mode, self.num_bins,
                                          self.pixel_stride)
             for probs, _ in self._predict(model, dataloader, 'statistics'):
@@ -127,6 +136,8 @@ class PseudoLabeler:
                                        keep_overlays=visualizer is not None)
         report.sync()
         summary = dict(report.summary(thresholds, ratio), labeller=self.settings())
+        if threshold is not None:
+            summary['threshold'] = float(threshold)
         report.log(summary)
         if dist.is_main_process():
             PseudoLabelReport.write(summary, staging)
@@ -211,6 +222,22 @@ def dataset_input_dirs(dataset) -> List[str]:
     prefix = getattr(dataset, 'data_prefix', None) or {}
     return [folder for key in ('img_path', 'seg_map_path')
             if (folder := prefix.get(key)) and osp.isdir(folder)]
+
+
+def check_threshold(threshold: Optional[float], ratio: Optional[float], rule: str) -> None:
+    """Refuse a confidence threshold outside [0, 1), next to a ratio, or with the rule
+    that labels every pixel (None: no threshold)."""
+    if threshold is None:
+        return
+    if ratio is not None:
+        raise ConfigError(f'give a ratio ({ratio}) or a confidence threshold ({threshold}), '
+                          'not both')
+    if not 0 <= threshold < 1:
+        raise ConfigError(f'the confidence threshold must be in [0, 1), got {threshold}; '
+                          'e.g. 0.95 (FixMatch, UniMatch)')
+    if rule == 'argmax':
+        raise ConfigError("rule 'argmax' labels every pixel and takes no threshold: use "
+                          "rule 'ratio' or 'max'")
 
 
 def check_ratio(ratio: Optional[float], where: str = 'ratio') -> None:

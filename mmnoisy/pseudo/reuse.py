@@ -80,8 +80,8 @@ class ReusedPseudoLabels(PseudoLabeler):
         with open(path) as f:
             summary = json.load(f)
         theirs = dict(summary.get('labeller') or {}, ratio=summary.get('ratio'),
-                      images=summary.get('num_images'))
-        ours = dict(self.settings(), ratio=ratio, images=num_images)
+                      threshold=summary.get('threshold'), images=summary.get('num_images'))
+        ours = dict(self.settings(), ratio=ratio, threshold=None, images=num_images)
         mismatched = [f'{key} {theirs.get(key)!r} there, {value!r} here'
                       for key, value in ours.items() if theirs.get(key) != value]
         if mismatched:

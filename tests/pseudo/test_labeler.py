@@ -121,3 +121,44 @@ def test_a_pass_that_labels_no_pixel_warns(semi_setup, tmp_path, logged):
     assert 'pseudo labels: no pixel labelled in 30 images; every pixel is ignored, so ' \
            'training on them learns nothing from the unlabelled images' in warnings
     assert not any('no pixel labelled as' in m for m in warnings)  # one warning says it all
+
+
+def test_a_confidence_threshold_keeps_the_argmax_where_it_is_reached(semi_setup, tmp_path):
+    """`threshold` (FixMatch / UniMatch's rule): a pixel keeps its argmax iff its top
+    probability reaches the threshold, whatever the class; the report records it."""
+    from mmnoisy.pseudo import predict_probabilities
+    model, loader = semi_setup
+    model.eval()
+    data = model.data_preprocessor(next(iter(loader)), False)
+    inputs, sample = data['inputs'][0], data['data_samples'][0]
+    probs = predict_probabilities(model, inputs[None], sample.ori_shape, (1.0, ), False,
+                                  'probs')[0]
+    top, argmax = probs.max(0)
+    threshold = float(top.median())  # about half of this image's pixels reach it
+    out = str(tmp_path / 'fixed')
+    summary = PseudoLabeler(rule='max', num_overlays=0).run(model, loader, out,
+                                                            threshold=threshold)
+    name = PseudoLabeler.label_name(loader.dataset, sample.img_path)
+    label = torch.from_numpy(np.asarray(Image.open(f'{out}/{name}.png')).astype(np.int64))
+    expected = torch.where(top >= threshold, argmax, torch.full_like(argmax, 255))
+    assert 0.3 < (label != 255).float().mean() < 0.7
+    # the PNG and the recomputed rule may differ only where top equals the threshold
+    assert ((label != expected) & (top != threshold)).sum() == 0
+    report = json.load(open(f'{out}/report.json'))
+    assert report['threshold'] == summary['threshold'] == threshold and report['ratio'] is None
+    assert {row['threshold'] for row in report['classes']} == {threshold}
+
+
+@pytest.mark.parametrize('rule, threshold, ratio, message', [
+    ('max', 0.95, 0.5, 'not both'),
+    ('max', 1.0, None, 'must be in [0, 1)'),
+    ('argmax', 0.95, None, "rule 'argmax' labels every pixel"),
+])
+def test_bad_confidence_thresholds_are_refused_before_anything_is_written(
+        semi_setup, tmp_path, rule, threshold, ratio, message):
+    from mmnoisy.utils.errors import ConfigError
+    model, loader = semi_setup
+    with pytest.raises(ConfigError, match=message.replace('[', r'\[').replace(')', r'\)')):
+        PseudoLabeler(rule=rule).run(model, loader, str(tmp_path / 'out'), ratio=ratio,
+                                     threshold=threshold)
+    assert not os.listdir(tmp_path)

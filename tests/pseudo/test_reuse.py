@@ -63,6 +63,17 @@ def test_refuses_labels_made_otherwise(labelled, tmp_path, change, message):
     assert not os.path.exists(out) and not os.path.exists(out + '.partial')
 
 
+def test_refuses_labels_made_with_a_confidence_threshold(labelled, tmp_path):
+    """A threshold pass (tools/pseudo_label.py --threshold) records no ratio: its labels
+    must still not pass for a ratio-less pass's."""
+    model, loader, _ = labelled
+    source = str(tmp_path / 'fixed')
+    PseudoLabeler(**SETTINGS).run(model, loader, source, threshold=0.1)
+    with pytest.raises(ConfigError, match='threshold 0.1 there, None here'):
+        ReusedPseudoLabels(source_dir=source, **SETTINGS).run(None, loader,
+                                                              str(tmp_path / 'out'))
+
+
 def test_refuses_a_folder_without_report_or_with_other_images(labelled, tmp_path):
     _, loader, source = labelled
     with pytest.raises(ConfigError, match='no report.json'):
