@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -148,6 +148,7 @@ def pretrained_vit(data_root: str) -> None:
 SUPERVISED = 'configs/demo/deeplabv2_r18-d8_1xb8-0.7k_shapes-cue-112x112-1-20.py'
 SSVT_DEMO = 'configs/demo/linear_dinov2-tiny-{}_1xb8-0.5k_shapes-112x112_{}scribble.py'
 ADELE_DEMO = 'configs/demo/deeplabv2_r18-d8_1xb8-60e_shapes-cue-112x112_{}-noisy-moderate-32.py'
+ONLINE_DEMO = 'configs/demo/deeplabv2_r18-d8_1xb4-{}_shapes-cue-112x112_{}-1-20.py'
 DEMOS: Dict[str, Demo] = dict(
     dst_cbc=Demo(
         title='DST-CBC vs supervised training, 50 labelled + 950 unlabelled images',
@@ -171,12 +172,10 @@ DEMOS: Dict[str, Demo] = dict(
         runs=dict(
             supervised=DemoRun('supervised', SUPERVISED, _labelled_split, iters=700),
             # each given the wall time of the DST-CBC demo round
-            fixmatch=DemoRun(
-                'FixMatch', 'configs/demo/deeplabv2_r18-d8_1xb4-0.4k_shapes-cue-112x112_fixmatch-1-20.py',
-                _semi_split, iters=400, start_from='supervised'),
-            unimatch=DemoRun(
-                'UniMatch', 'configs/demo/deeplabv2_r18-d8_1xb4-0.3k_shapes-cue-112x112_unimatch-1-20.py',
-                _semi_split, iters=300, start_from='supervised'))),
+            fixmatch=DemoRun('FixMatch', ONLINE_DEMO.format('0.4k', 'fixmatch'), _semi_split,
+                             iters=400, start_from='supervised'),
+            unimatch=DemoRun('UniMatch', ONLINE_DEMO.format('0.3k', 'unimatch'), _semi_split,
+                             iters=300, start_from='supervised'))),
     adele=Demo(
         title='ADELE vs plain training on noisy labels, 32 images with moderate noise',
         data_root='data/shapes_cue',
@@ -199,6 +198,17 @@ DEMOS: Dict[str, Demo] = dict(
                          _scribble_seed, iters=500)),
         prepare=pretrained_vit),
 )
+
+
+def hue_keeping_online_runs() -> Dict[str, DemoRun]:
+    """The ``unimatch`` demo's FixMatch and UniMatch runs with strong views that keep each
+    pixel's hue (``configs/demo/*keep-hue*``): the ablation that measures how much of their
+    loss on the colour-cue data comes from the released views erasing the class colours."""
+    runs = DEMOS['unimatch'].runs
+    return {f'{key}_keep_hue': replace(
+                runs[key], name=f'{runs[key].name}, hue kept',
+                config=runs[key].config.replace('-1-20.py', '-keep-hue-1-20.py'))
+            for key in ('fixmatch', 'unimatch')}
 
 
 # ------------------------------------------------------------------------------- training

@@ -156,3 +156,43 @@ def test_bad_arguments():
         StrongAugment(magnitudes=dict(gama=2))
     with pytest.raises(ValueError, match='uint8 HxWx3'):
         StrongAugment().augment(np.zeros((4, 4), np.uint8), rng())
+
+
+def _cue_colour_blocks(size=16):
+    """One flat block per colour-cue colour (BGR), stacked; and the blocks' interiors."""
+    from mmnoisy.synthesis.shapes_generator import CUE_COLOURS
+    colours = CUE_COLOURS.reshape(-1, 3)[:, ::-1].astype(np.uint8)
+    img = np.repeat(colours[:, None, None], size, 1).repeat(size, 2).reshape(-1, size, 3)
+    interior = np.zeros(img.shape[:2], bool)
+    for i in range(len(colours)):
+        interior[i * size + 4:(i + 1) * size - 4, 4:size - 4] = True
+    return np.ascontiguousarray(img), interior
+
+
+def _share_of_hue_moved(before, after, where, units=15):
+    """Share of the saturated pixels in ``where`` whose hue moves by more than ``units``
+    (OpenCV hue units, 180 a full turn)."""
+    hsv_before = cv2.cvtColor(before, cv2.COLOR_BGR2HSV).astype(int)
+    hsv_after = cv2.cvtColor(after, cv2.COLOR_BGR2HSV).astype(int)
+    moved = np.abs(hsv_after[..., 0] - hsv_before[..., 0])
+    moved = np.minimum(moved, 180 - moved)
+    coloured = where & (hsv_before[..., 1] > 40) & (hsv_after[..., 1] > 40)
+    return (moved[coloured] > units).mean()
+
+
+def test_the_keep_hue_ablation_pool_is_exactly_the_ops_that_keep_the_cue_colours():
+    """`...simple-baseline-1-8-st-sda-keep-hue.py` claims its pool keeps every pixel's hue
+    and drops every op that moves it: checked on the colour-cue data's own colours."""
+    from mmengine.config import Config
+    cfg = Config.fromfile('configs/simple_baseline/deeplabv2_r18-d8_1xb8-1round_shapes-'
+                          '112x112_simple-baseline-1-8-st-sda-keep-hue.py')
+    [augment] = cfg.semi_data.strong_transforms
+    assert augment.num_ops == 3
+    img, interior = _cue_colour_blocks()
+    for name in OPS:
+        worst = max(_share_of_hue_moved(img, OPS[name](img.copy(), rng(seed), M), interior)
+                    for seed in range(20))
+        if name in augment.ops:
+            assert worst == 0, name
+        else:
+            assert worst > 0.1, name

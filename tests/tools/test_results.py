@@ -2,6 +2,7 @@
 against hand-computed values), the page it writes, and its refusals through the real tool."""
 import copy
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -38,7 +39,7 @@ def test_summary_over_seeds_by_hand():
                                                    ahead=2)
     # the verdict is against the paper's baseline, the first run (tuned), not the reference
     assert summary['verdict'] == 'mixed: ahead on average, in 2 of 3 seeds'
-    assert summary['total_seconds'] == 600.0
+    assert summary['train_seconds'] == 540.0  # 3 seeds x (60 + 90 + 30) s of training
 
 
 def test_verdict_is_against_the_study_baseline():
@@ -82,6 +83,10 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
         report.write_text(json.dumps(dict(seed=seed)))
         # a measurement made on the seed's runs afterwards is kept too
         (run_dir / 'ssvt_label_quality.md').write_text(f'quality of seed {seed}')
+        confident = run_dir / 'ssvt_confidence'  # pseudo_label.py --threshold: the report only
+        confident.mkdir()
+        for name in ('report.json', 'train_00000.png'):
+            (confident / name).write_text(f'{name} of seed {seed}')
     # one seed only: not a result yet
     partial = work_dir / 'ssvt_point' / 'seed0'
     partial.mkdir(parents=True)
@@ -95,6 +100,7 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
     assert '| pretrained ViT, tuned | 41.00 ± 2.65 | 40.00, 44.00, 39.00 | +4.83 ' \
            '(+10.00, -2.00, +6.50) | 2/3 | 1:30 |' in text
     assert '[ssvt_scribble](#ssvt_scribble-ssvt)' in text and '## ssvt_scribble: SSVT' in text
+    assert 'Training time of the studies below: 9:00, the sum of every run' in text  # 3 x 180 s
     # each run's config and options, the seed's part as <seed> (it also draws the scribbles)
     assert ('- SSVT: pretrained ViT, frozen: `configs/demo/linear_dinov2-tiny-frozen_1xb8-0.5k_'
             'shapes-112x112_ssvt-scribble.py` `randomness.seed=<seed> '
@@ -107,6 +113,9 @@ def test_page_lists_finished_studies_and_names_the_pending_ones(tmp_path):
     assert json.loads(kept.read_text()) == dict(seed=1)
     assert (tmp_path / 'docs/logs/results/ssvt_scribble/seed0/ssvt_label_quality.md'
             ).read_text() == 'quality of seed 0'
+    kept = tmp_path / 'docs/logs/results/ssvt_scribble/seed1/ssvt_confidence'
+    assert os.listdir(kept) == ['report.json']
+    assert (kept / 'report.json').read_text() == 'report.json of seed 1'
 
 
 def test_studies_configs_and_seed_options_apply():
@@ -156,12 +165,23 @@ def test_studies_configs_and_seed_options_apply():
     ladder = STUDIES['simple_baseline_1-8'].demo.runs
     models = {key: load(run.config).model
               for key, run in ladder.items() if key not in ('supervised', 'longer')}
-    assert [m.get('dsbn', False) for m in models.values()] == [False, False, True, True, True]
+    assert [m.get('dsbn', False) for m in models.values()] == [False] * 3 + [True] * 3
     assert [m.unsup_loss.type for m in models.values()] == [
-        'CrossEntropyLoss'] * 3 + ['SelfCorrectionLoss'] * 2
+        'CrossEntropyLoss'] * 4 + ['SelfCorrectionLoss'] * 2
     # the rungs after s.t. copy its labels; +iter. is a second round from +SCL
     assert [(r.start_from, r.labels_from) for r in ladder.values()][2:] == [
-        ('supervised', None), *[('supervised', 'st')] * 3, ('scl', None)]
+        ('supervised', None), *[('supervised', 'st')] * 4, ('scl', None)]
+    # the hue-kept ablation differs from +SDA only in its pool of ops
+    sda, keep_hue = (load(ladder[key].config).semi_data.strong_transforms
+                     for key in ('sda', 'sda_keep_hue'))
+    assert sda[0].get('ops') is None and len(keep_hue[0].ops) == 9
+    online = STUDIES['unimatch_1-20'].demo.runs
+    assert list(online)[0] == 'supervised' and list(online)[-1] == 'unimatch'
+    for key in ('fixmatch', 'unimatch'):
+        released, kept = (load(online[k].config).semi_data.strong_views
+                          for k in (key, f'{key}_keep_hue'))
+        assert 'transforms' not in released  # StrongViews' default: the released views
+        assert [t.get('hue') for t in kept.transforms] == [0.0, None]  # jitter, blur
     for key, run in STUDIES['zhu_1-8'].demo.runs.items():
         cfg = load(run.config)
         cfg.merge_from_dict(_as_dict(run.seed_options(1)))

@@ -26,23 +26,20 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from mmnoisy.apis.demo import DEMOS, Demo, DemoRun, _semi_split, run_demo  # noqa: E402
+from mmnoisy.apis.demo import (DEMOS, Demo, hue_keeping_online_runs,  # noqa: E402
+                               run_demo)
 from mmnoisy.utils.output_dir import MARKER  # noqa: E402
 
 TRAIN = 'tools/train.py'
-DEMO = 'configs/demo/deeplabv2_r18-d8_1xb4-{}_shapes-cue-112x112_{}-keep-hue-1-20.py'
 UNIMATCH = DEMOS['unimatch']
 KEEP_HUE = Demo(
     title='FixMatch and UniMatch with hue-keeping strong views, 50 labelled + 950 '
     'unlabelled images',
     data_root=UNIMATCH.data_root,
     data_spec=UNIMATCH.data_spec,
-    runs=dict(
-        supervised=UNIMATCH.runs['supervised'],
-        fixmatch=DemoRun('FixMatch, hue kept', DEMO.format('0.4k', 'fixmatch'), _semi_split,
-                         iters=400, start_from='supervised'),
-        unimatch=DemoRun('UniMatch, hue kept', DEMO.format('0.3k', 'unimatch'), _semi_split,
-                         iters=300, start_from='supervised')))
+    runs=dict(supervised=UNIMATCH.runs['supervised'],
+              **{key.replace('_keep_hue', ''): run
+                 for key, run in hue_keeping_online_runs().items()}))
 ROWS = [('supervised', 'unimatch', 'supervised'),
         ('supervised +400 it', 'dst_cbc', 'longer'),
         ('DST-CBC round', 'dst_cbc', 'dst_cbc'),
