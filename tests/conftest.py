@@ -3,7 +3,13 @@ import os.path as osp
 import subprocess
 import sys
 
-import pytest
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # One worker per core (`pytest -n 2`): numpy's BLAS, OpenCV and torch read these when
+    # they load, so set them before any of them is imported (torch is pinned again below).
+    for name in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
+        os.environ.setdefault(name, '1')
+
+import pytest  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # Test the checkout, not a copy installed into site-packages.
